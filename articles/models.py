@@ -1,0 +1,417 @@
+"""The newsroom's content: sections, authors, photos, articles, captions and the workflow log.
+
+Fields, managers, Meta, __str__, save, get_absolute_url and cheap derived values only. Status changes
+live in workflow.py, the image pipeline in images.py, Vietnamese text rules in text.py.
+"""
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+
+from . import text
+from .richtext import sanitize_html
+
+# Section slugs live at the top of the URL space; these paths belong to the site itself.
+RESERVED_SLUGS = {
+    "tim-kiem", "tac-gia", "chu-de", "rss", "atom", "feeds", "sitemap.xml", "sitemap-news.xml",
+    "robots.txt", "static", "media", "xem-truoc", "admin", "quan-tri", "tai-khoan", "api",
+}
+
+
+def private_storage():
+    """Storage for original uploads, which only editors may fetch."""
+    return storages["originals"] if "originals" in settings.STORAGES else storages["default"]
+
+
+class NormalizedTextMixin:
+    """Store every text field in NFC without invisible characters, whatever the keyboard typed."""
+
+    def normalize_text_fields(self):
+        for field in self._meta.concrete_fields:
+            if isinstance(field, (models.CharField, models.TextField)):
+                value = getattr(self, field.attname)
+                if isinstance(value, str):
+                    setattr(self, field.attname, text.normalize(value))
+
+    def save(self, *args, **kwargs):
+        self.normalize_text_fields()
+        super().save(*args, **kwargs)
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Bản nháp")
+    REVIEW = "review", _("Chờ duyệt")
+    PUBLISHED = "published", _("Đã xuất bản")
+    UNPUBLISHED = "unpublished", _("Đã gỡ")
+
+
+class Section(NormalizedTextMixin, models.Model):
+    name = models.CharField(_("tên chuyên mục"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("đường dẫn"), max_length=100, unique=True,
+        help_text=_("Chữ không dấu, nối bằng gạch ngang; để trống sẽ tự tạo từ tên."), blank=True,
+    )
+    description = models.TextField(_("giới thiệu"), blank=True)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0, help_text=_("Số nhỏ đứng trước."))
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("chuyên mục")
+        verbose_name_plural = _("chuyên mục")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": _("Đường dẫn “%(slug)s” đã được trang web dùng, hãy chọn tên khác.")
+                                   % {"slug": self.slug}})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = text.unique_slug(
+                self.name, lambda s: s in RESERVED_SLUGS or Section.objects.filter(slug=s).exclude(pk=self.pk).exists(),
+                max_length=100, fallback="chuyen-muc",
+            )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Tag(NormalizedTextMixin, models.Model):
+    name = models.CharField(_("tên chủ đề"), max_length=100, unique=True)
+    slug = models.SlugField(_("đường dẫn"), max_length=100, unique=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("chủ đề")
+        verbose_name_plural = _("chủ đề")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = text.unique_slug(
+                self.name, lambda s: Tag.objects.filter(slug=s).exclude(pk=self.pk).exists(),
+                max_length=100, fallback="chu-de",
+            )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class Author(NormalizedTextMixin, models.Model):
+    name = models.CharField(_("tên hiển thị"), max_length=150)
+    slug = models.SlugField(_("đường dẫn"), max_length=160, unique=True, blank=True)
+    bio = models.TextField(_("giới thiệu ngắn"), blank=True)
+    portrait = models.ForeignKey(
+        "Photo", verbose_name=_("ảnh chân dung"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="portrait_of",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="author",
+        help_text=_("Tài khoản đăng nhập của phóng viên, nếu có."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tác giả")
+        verbose_name_plural = _("tác giả")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = text.unique_slug(
+                self.name, lambda s: Author.objects.filter(slug=s).exclude(pk=self.pk).exists(),
+                max_length=160, fallback="tac-gia",
+            )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+SAFE_EXTENSIONS = {"jpg", "png", "webp"}
+
+
+def generated_name(folder, filename):
+    """A storage path made by the application: a random name, a known extension, never the user's path."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension == "jpeg":
+        extension = "jpg"
+    if extension not in SAFE_EXTENSIONS:
+        extension = "bin"
+    return f"{folder}/{timezone.now():%Y/%m}/{secrets.token_hex(12)}.{extension}"
+
+
+def photo_upload_to(instance, filename):
+    return generated_name("photos", filename)
+
+
+def original_upload_to(instance, filename):
+    return generated_name("originals", filename)
+
+
+def rendition_upload_to(instance, filename):
+    return generated_name("renditions", filename)
+
+
+class Photo(NormalizedTextMixin, models.Model):
+    # The public master: orientation applied, metadata stripped. The upload itself goes to `original`.
+    image = models.ImageField(
+        _("ảnh"), upload_to=photo_upload_to, width_field="width", height_field="height", max_length=255,
+    )
+    original = models.FileField(
+        _("bản gốc"), upload_to=original_upload_to, storage=private_storage, blank=True, max_length=255,
+        help_text=_("Tệp gốc như khi tải lên, chỉ biên tập viên xem được."),
+    )
+    original_filename = models.CharField(_("tên tệp gốc"), max_length=255, blank=True)
+    format = models.CharField(_("định dạng"), max_length=10, blank=True)
+    width = models.PositiveIntegerField(_("rộng"), null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(_("cao"), null=True, blank=True, editable=False)
+    file_size = models.PositiveIntegerField(_("dung lượng (byte)"), null=True, blank=True, editable=False)
+    checksum = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    alt_text = models.CharField(
+        _("mô tả ảnh (alt)"), max_length=300, blank=True,
+        help_text=_("Mô tả nội dung ảnh cho người khiếm thị và công cụ tìm kiếm."),
+    )
+    credit = models.CharField(
+        _("tác giả ảnh"), max_length=200, blank=True, help_text=_("Người chụp hoặc hãng ảnh, ví dụ: “Ảnh: Nông Vui”."),
+    )
+    focal_x = models.FloatField(_("tâm điểm ngang"), null=True, blank=True, help_text=_("0 là mép trái, 1 là mép phải."))
+    focal_y = models.FloatField(_("tâm điểm dọc"), null=True, blank=True, help_text=_("0 là mép trên, 1 là mép dưới."))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("thời điểm tải lên"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("ảnh")
+        verbose_name_plural = _("thư viện ảnh")
+
+    def __str__(self):
+        return self.alt_text or self.original_filename or f"Ảnh #{self.pk}"
+
+    @property
+    def missing_metadata(self):
+        """The fields a story cannot be published without, as labels."""
+        missing = []
+        if not self.alt_text.strip():
+            missing.append(_("mô tả ảnh (alt)"))
+        if not self.credit.strip():
+            missing.append(_("tác giả ảnh"))
+        return missing
+
+
+class Rendition(models.Model):
+    """One resized copy of a photo, made once and reused from storage."""
+
+    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="renditions")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    format = models.CharField(max_length=10)
+    crop = models.CharField(max_length=20, blank=True, default="")
+    file = models.ImageField(upload_to=rendition_upload_to, max_length=255)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["photo", "width", "format", "crop"], name="unique_rendition"),
+        ]
+
+    def __str__(self):
+        return f"{self.photo_id} {self.width}w {self.format}"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """What the public may see: published, with a publish time that has come."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=now or timezone.now())
+
+    def scheduled(self, now=None):
+        return self.filter(status=Status.PUBLISHED, published_at__gt=now or timezone.now())
+
+    def visible_to(self, user):
+        """The stories a staff user may see in the admin: editors all, reporters their own and published ones."""
+        if user.has_perm("articles.publish_article"):
+            return self
+        return self.filter(
+            models.Q(created_by=user) | models.Q(authors__user=user) | models.Q(status=Status.PUBLISHED)
+        ).distinct()
+
+    def for_listing(self):
+        """Everything a list of stories shows, in a fixed number of queries."""
+        return self.select_related("section").prefetch_related(
+            models.Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("order")),
+            models.Prefetch("captions", queryset=Caption.objects.filter(is_lead=True).select_related("photo"),
+                            to_attr="lead_captions"),
+        )
+
+
+class Article(NormalizedTextMixin, models.Model):
+    title = models.CharField(_("tiêu đề"), max_length=300)
+    slug = models.SlugField(
+        _("đường dẫn"), max_length=220, unique=True, blank=True,
+        help_text=_("Để trống để tạo tự động từ tiêu đề (không dấu)."),
+    )
+    kicker = models.CharField(_("tít phụ"), max_length=200, blank=True, help_text=_("Dòng nhỏ phía trên tiêu đề."))
+    sapo = models.TextField(_("sapo"), blank=True, help_text=_("Đoạn mở đầu in đậm dưới tiêu đề, 1-3 câu."))
+    body = models.TextField(_("nội dung"), blank=True)
+    section = models.ForeignKey(Section, verbose_name=_("chuyên mục"), on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(Author, verbose_name=_("tác giả"), through="Byline", related_name="articles", blank=True)
+    tags = models.ManyToManyField(Tag, verbose_name=_("chủ đề"), related_name="articles", blank=True)
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
+    published_at = models.DateTimeField(
+        _("thời điểm xuất bản"), null=True, blank=True, db_index=True,
+        help_text=_("Đặt thời điểm trong tương lai để hẹn giờ đăng."),
+    )
+    first_published_at = models.DateTimeField(_("xuất bản lần đầu"), null=True, blank=True, editable=False)
+    is_featured = models.BooleanField(_("tin tiêu điểm"), default=False, help_text=_("Đưa lên vị trí nổi bật trang chủ."))
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người tạo"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="articles_created", editable=False,
+    )
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người sửa cuối"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="articles_edited", editable=False,
+    )
+    # Optimistic concurrency: every save bumps it; a save from a stale form is refused.
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    # Accent-folded copies for search (text.fold), kept in step by save().
+    search_title = models.TextField(blank=True, default="", editable=False)
+    search_body = models.TextField(blank=True, default="", editable=False)
+    # Where an imported story came from, so that importing it again updates it.
+    source_key = models.CharField(max_length=255, null=True, blank=True, unique=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("bài viết")
+        verbose_name_plural = _("bài viết")
+        permissions = [("publish_article", _("Có thể duyệt và xuất bản bài viết"))]
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-id"], name="article_public_idx"),
+            models.Index(fields=["section", "status", "-published_at", "-id"], name="article_section_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.normalize_text_fields()
+        self.body = sanitize_html(self.body)
+        if not self.slug:
+            self.slug = text.unique_slug(
+                self.title, lambda s: Article.objects.filter(slug=s).exclude(pk=self.pk).exists(), max_length=220,
+            )
+        self.search_title = text.fold(self.title)
+        self.search_body = text.fold(" ".join([self.kicker, self.sapo, strip_tags(self.body)]))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"title", "kicker", "sapo", "body"} & set(update_fields):
+            kwargs["update_fields"] = set(update_fields) | {"search_title", "search_body"}
+        super(NormalizedTextMixin, self).save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"section": self.section.slug, "slug": self.slug})
+
+    @property
+    def is_public(self):
+        return self.status == Status.PUBLISHED and self.published_at is not None and self.published_at <= timezone.now()
+
+    @property
+    def is_scheduled(self):
+        return self.status == Status.PUBLISHED and self.published_at is not None and self.published_at > timezone.now()
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, verbose_name=_("tác giả"), on_delete=models.PROTECT, related_name="bylines")
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("tác giả bài")
+        verbose_name_plural = _("tác giả bài")
+        constraints = [models.UniqueConstraint(fields=["article", "author"], name="unique_byline")]
+
+    def __str__(self):
+        return str(self.author)
+
+
+class Caption(NormalizedTextMixin, models.Model):
+    """One use of a photo in a story: its caption there, where it stands, whether it leads."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="captions")
+    photo = models.ForeignKey(Photo, verbose_name=_("ảnh"), on_delete=models.PROTECT, related_name="captions")
+    text = models.TextField(_("chú thích"), blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("vị trí"), default=0, help_text=_("Đặt ảnh sau đoạn văn thứ mấy của nội dung (0 là trước đoạn đầu)."),
+    )
+    is_lead = models.BooleanField(_("ảnh đại diện"), default=False)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["position", "order", "id"]
+        verbose_name = _("ảnh trong bài")
+        verbose_name_plural = _("ảnh trong bài")
+        constraints = [
+            models.UniqueConstraint(fields=["article"], condition=models.Q(is_lead=True), name="one_lead_photo"),
+        ]
+
+    def __str__(self):
+        return self.text[:60] or str(self.photo)
+
+
+class Correction(NormalizedTextMixin, models.Model):
+    """A dated correction notice (Đính chính) shown at the end of a published story."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    text = models.TextField(_("nội dung đính chính"))
+    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("đính chính")
+        verbose_name_plural = _("đính chính")
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class Transition(models.Model):
+    """The audit trail: one row per change of a story's status, written only by workflow.py."""
+
+    article = models.ForeignKey(Article, null=True, on_delete=models.SET_NULL, related_name="transitions")
+    article_title = models.CharField(max_length=300)
+    action = models.CharField(_("thao tác"), max_length=40)
+    from_status = models.CharField(_("từ"), max_length=20, choices=Status.choices)
+    to_status = models.CharField(_("sang"), max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(_("người thực hiện"), max_length=150, blank=True)
+    comment = models.TextField(_("ghi chú"), blank=True)
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("lịch sử duyệt bài")
+        verbose_name_plural = _("lịch sử duyệt bài")
+
+    def __str__(self):
+        return f"{self.article_title}: {self.from_status} → {self.to_status}"

@@ -1,0 +1,18 @@
+from django import template
+from django.utils.safestring import mark_safe
+
+from .. import text
+
+register = template.Library()
+
+
+@register.filter
+def vn_datetime(value):
+    """Render a datetime as 'Thứ Tư, 22/7/2020 - 08:30' in the newsroom's time zone."""
+    return text.vietnamese_datetime(value)
+
+
+@register.filter
+def trusted_body_html(block):
+    """A block of a body that Article.save() has already passed through richtext.sanitize_html."""
+    return mark_safe(block)  # noqa: S308 - sanitised on every save path (articles/richtext.py)

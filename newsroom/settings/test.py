@@ -1,0 +1,25 @@
+"""Settings for the test suite: the database comes from DATABASE_URL (SQLite by default)."""
+import tempfile
+
+from .base import *  # noqa: F403
+from .base import env
+
+SECRET_KEY = "test-only-key"
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-media-")
+PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-private-")
+STORAGES = {**STORAGES, "originals": {**STORAGES["originals"], "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}}}  # noqa: F405
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if env("TEST_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("TEST_CACHE_URL"),
+            "KEY_PREFIX": "newsroom-test",
+        }
+    }
+STATIC_ROOT = tempfile.mkdtemp(prefix="newsroom-test-static-")
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,60 @@
+import os
+
+import pytest
+from django.db import connection
+
+from tests import factories
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` skip on SQLite, except in CI where a skipped PostgreSQL test is a failure."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://...)")
+        for item in items:
+            if "postgres" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture
+def is_postgres():
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def section(db):
+    return factories.make_section("Thời sự")
+
+
+@pytest.fixture
+def author(db):
+    return factories.make_author("Nông Vui")
+
+
+@pytest.fixture
+def published_article(db, section, author):
+    article = factories.make_article(
+        "Đại hội Đảng bộ tỉnh Bắc Kạn", section=section, authors=[author], status="published"
+    )
+    factories.make_caption(article, text="Các đại biểu dự đại hội.", position=1, is_lead=False)
+    return article
+
+
+@pytest.fixture(autouse=True)
+def _media_and_cache(settings, tmp_path):
+    """Each test gets its own media folders and an empty cache."""
+    from django.core.cache import cache
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "originals": {**settings.STORAGES["originals"], "OPTIONS": {"location": str(tmp_path / "private")}},
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def pytest_report_header(config):
+    return f"database: {os.environ.get('DATABASE_URL', 'sqlite (default)')}"

@@ -1,0 +1,68 @@
+"""Small make_* functions that build real rows (and real images, made with Pillow)."""
+import io
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image
+
+from articles.models import Article, Author, Byline, Caption, Photo, Section, Status
+
+_counter = itertools.count(1)
+
+
+def jpeg_bytes(width=640, height=427, color=(40, 90, 140), **save_kwargs) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, "JPEG", quality=85, **save_kwargs)
+    return buffer.getvalue()
+
+
+def make_user(username=None, *, staff=True, superuser=False, groups=(), password="mat-khau-thu-nghiem-42", **fields):
+    username = username or f"user{next(_counter)}"
+    user = get_user_model().objects.create_user(
+        username=username, password=password, is_staff=staff or superuser, is_superuser=superuser,
+        email=f"{username}@example.test", **fields,
+    )
+    if groups:
+        from django.contrib.auth.models import Group
+
+        user.groups.set(Group.objects.filter(name__in=groups))
+    return user
+
+
+def make_section(name=None, **fields) -> Section:
+    return Section.objects.create(name=name or f"Chuyên mục {next(_counter)}", **fields)
+
+
+def make_author(name=None, **fields) -> Author:
+    return Author.objects.create(name=name or f"Phóng viên {next(_counter)}", **fields)
+
+
+def make_photo(alt_text="Ảnh thử nghiệm", credit="Ảnh: Tòa soạn", width=640, height=427, **fields) -> Photo:
+    photo = Photo(alt_text=alt_text, credit=credit, format="JPEG", **fields)
+    photo.image.save("anh.jpg", ContentFile(jpeg_bytes(width, height)), save=False)
+    photo.save()
+    return photo
+
+
+def make_article(title=None, *, section=None, authors=(), status=Status.DRAFT, published_at=None,
+                 body="<p>Đoạn thứ nhất.</p><p>Đoạn thứ hai.</p>", sapo="Sapo của bài viết.", **fields) -> Article:
+    """An article in `status`; the status is written directly, as tests set up the world (not through workflow)."""
+    article = Article(
+        title=title or f"Bài viết số {next(_counter)}", section=section or make_section(), body=body, sapo=sapo, **fields
+    )
+    article.save()
+    for order, author in enumerate(authors):
+        Byline.objects.create(article=article, author=author, order=order)
+    if status != Status.DRAFT:
+        if status == Status.PUBLISHED and published_at is None:
+            published_at = timezone.now() - timezone.timedelta(minutes=5)
+        Article.objects.filter(pk=article.pk).update(status=status, published_at=published_at)
+        article.refresh_from_db()
+    return article
+
+
+def make_caption(article, photo=None, *, text="Chú thích ảnh.", position=0, is_lead=False, **fields) -> Caption:
+    return Caption.objects.create(article=article, photo=photo or make_photo(), text=text, position=position,
+                                  is_lead=is_lead, **fields)

@@ -1,7 +1,7 @@
-"""The newsroom's admin. Thin: status changes go through workflow.py."""
+"""Admin for stories, sections, authors and the audit trail. Thin: status changes go through workflow.py."""
 from django.contrib import admin
 
-from .models import Article, Author, Byline, Caption, Correction, Photo, Section, Tag, Transition
+from ..models import Article, Author, Byline, Caption, Correction, Section, Tag, Transition
 
 
 @admin.register(Section)
@@ -20,12 +20,6 @@ class AuthorAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "user"]
     search_fields = ["name"]
     autocomplete_fields = ["portrait"]
-
-
-@admin.register(Photo)
-class PhotoAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "credit", "uploaded_at"]
-    search_fields = ["alt_text", "credit", "captions__text"]
 
 
 class BylineInline(admin.TabularInline):

@@ -202,3 +202,84 @@ STORAGES["originals"] = {
 # (articles/richtext.py via Article.save); the editor is confined to the admin under its own CSP; and
 # the widget sits behind NEWSROOM_BODY_WIDGET so that moving to a maintained editor is a one-line change.
 SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
+
+# --- Site hardening: Content-Security-Policy, login throttling (SECURITY.md explains each choice). ---
+from datetime import timedelta  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
+
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+
+def _origins(*urls):
+    """The scheme://host of each absolute URL (static or media served from another host)."""
+    found = []
+    for url in urls:
+        parts = urlsplit(url or "")
+        if parts.scheme in {"http", "https"} and parts.netloc:
+            found.append(f"{parts.scheme}://{parts.netloc}")
+    return found
+
+
+INSTALLED_APPS += ["csp", "axes"]  # noqa: F405
+# CSPMiddleware writes the header; articles.security's middleware, just inside it, gives the admin
+# and media files their own policies. AxesMiddleware turns a lockout into the lockout page.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,  # noqa: F405
+                  "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1,  # noqa: F405
+                  "articles.security.SecurityHeadersMiddleware")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # noqa: F405
+
+_STATIC_ORIGINS = _origins(STATIC_URL)  # noqa: F405
+# Images from another host (object storage, a media domain): MEDIA_URL's host plus DJANGO_CSP_IMG_ORIGINS.
+_MEDIA_ORIGINS = _origins(MEDIA_URL, *env_list("DJANGO_CSP_IMG_ORIGINS"))  # noqa: F405
+
+# The public site: no inline script at all; JSON-LD carries the per-request nonce ({{ request.csp_nonce }}).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, *_STATIC_ORIGINS],
+        "style-src": [SELF, *_STATIC_ORIGINS],
+        "img-src": [SELF, "data:", *_STATIC_ORIGINS, *_MEDIA_ORIGINS],
+        "font-src": [SELF, *_STATIC_ORIGINS],
+        "connect-src": [SELF],
+        "media-src": [SELF, *_MEDIA_ORIGINS],
+        "object-src": [NONE],
+        "frame-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+if env("DJANGO_CSP_REPORT_URI"):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [env("DJANGO_CSP_REPORT_URI")]
+
+# The admin (every URL under ADMIN_PATH): CKEditor 4 writes inline styles into the page and its
+# editing iframe, and photo previews use blob: URLs. Confined here, never on the public site.
+NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "style-src": [SELF, UNSAFE_INLINE, *_STATIC_ORIGINS],
+        "img-src": [SELF, "data:", "blob:", *_STATIC_ORIGINS, *_MEDIA_ORIGINS],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failures the account is locked, from every
+# address, and so is the address, for every account, until the cool-off has passed. The axes backend
+# must come first so that it refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "articles.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(env("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "articles.security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind N reverse proxies (the TLS terminator...), the client's address is in X-Forwarded-For; without
+# this every visitor would share the proxy's address and one attacker would lock the whole newsroom out.
+if int(env("DJANGO_TRUSTED_PROXY_COUNT", "0")):
+    AXES_IPWARE_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT"))
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")

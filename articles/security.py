@@ -1,0 +1,88 @@
+"""Site hardening that is not a setting: the admin's own CSP, media headers, and the login lockout.
+
+See SECURITY.md for the whole picture (what is enforced where, and what the web server must do).
+"""
+import math
+
+from axes.backends import AxesStandaloneBackend
+from django.conf import settings
+from django.contrib import admin
+from django.template.response import TemplateResponse
+
+# Set on each media response by the dev/test server; production's web server or object store must
+# send the same (SECURITY.md). A sandboxed, script-less policy means that even a file that somehow
+# holds HTML or SVG cannot run script in the site's origin.
+MEDIA_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+    "Cross-Origin-Resource-Policy": "same-site",
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+
+def is_admin_path(path: str) -> bool:
+    """Whether a request path belongs to the staff admin (its URL prefix comes from DJANGO_ADMIN_PATH)."""
+    return path.startswith("/" + settings.ADMIN_PATH)
+
+
+def is_media_path(path: str) -> bool:
+    media_url = settings.MEDIA_URL
+    return media_url.startswith("/") and media_url != "/" and path.startswith(media_url)
+
+
+class SecurityHeadersMiddleware:
+    """Give the admin its own Content-Security-Policy and media files their script-less headers.
+
+    Sits just inside csp.middleware.CSPMiddleware: on the way out it runs first, so the public policy
+    (CONTENT_SECURITY_POLICY) is swapped for NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY under the admin
+    path, where CKEditor 4 needs inline styles. A view that set its own policy keeps it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        path = request.path_info
+        if is_admin_path(path):
+            if getattr(response, "_csp_config", None) is None:
+                response._csp_config = dict(settings.NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"])
+        elif is_media_path(path):
+            for header, value in MEDIA_HEADERS.items():
+                response.headers.setdefault(header, value)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+class LoginThrottleBackend(AxesStandaloneBackend):
+    """django-axes' lockout check for every login made through a web request.
+
+    Code that authenticates without a request (Django's test client's login(), a management command)
+    is not an attack surface, so it is let through instead of raising; every HTTP login - the admin's
+    form included - passes the request and is counted and locked out by axes.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def _minutes(delta) -> int:
+    return max(1, math.ceil(delta.total_seconds() / 60)) if delta else 0
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The page staff see after too many failed logins: what happened, how long, whom to call."""
+    from axes.helpers import get_cool_off, get_failure_limit
+
+    cool_off = get_cool_off(request)
+    context = {
+        **admin.site.each_context(request),
+        "title": "Tạm khóa đăng nhập",
+        "failure_limit": get_failure_limit(request, credentials),
+        "cooloff_minutes": _minutes(cool_off),
+    }
+    response = TemplateResponse(request, "axes/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
+    response["Retry-After"] = str(int(cool_off.total_seconds())) if cool_off else "3600"
+    return response.render()

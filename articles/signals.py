@@ -1,5 +1,14 @@
-"""Signals other parts of the newsroom listen to."""
+"""Signals other parts of the site listen to (cache purges, search indexing)."""
+from django.db import transaction
 from django.dispatch import Signal
 
-# Sent with `article=` after every workflow transition and every admin save of a story.
+# Sent after the transaction commits, whenever a story's text or status changes:
+# sender=Article, article=<Article>, action=<"save" | "restore" | a workflow verb such as "publish">.
 article_changed = Signal()
+
+
+def announce_article_changed(article, *, action):
+    """Send article_changed once the current transaction has committed."""
+    from .models import Article
+
+    transaction.on_commit(lambda: article_changed.send(sender=Article, article=article, action=action))

@@ -1,19 +1,304 @@
-"""Every change of an article's status, and who may make it. Nothing else writes `status`."""
+"""Every change of an article's status, and who may make it. Nothing else writes `status`.
+
+The moves are a table (TRANSITIONS); each verb is a keyword-only function `article_<verb>` that locks the
+row, checks the move against the table and the user's role, writes the status with a conditional UPDATE,
+records one Transition and leaves mail and cache purges to run after the commit.
+"""
+import dataclasses
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import strip_tags
 
-from .models import Article, Status, Transition
+from . import notifications
+from .models import Article, Byline, Status, Transition
+from .signals import announce_article_changed
+
+PUBLISH_PERMISSION = "articles.publish_article"
+
+# The two roles of the newsroom, created by migration 0002_roles; the keys are what create_staff accepts.
+ROLE_GROUPS = {"reporter": "Phóng viên", "editor": "Biên tập viên"}
+
+# Who may make a move: the story's own reporter, an editor, or either.
+OWNER, EDITOR, OWNER_OR_EDITOR = "owner", "editor", "owner_or_editor"
+
+
+@dataclasses.dataclass(frozen=True)
+class Move:
+    action: str
+    label: str
+    sources: frozenset
+    target: str
+    who: str
+    done: str
+    comment_label: str = ""
+    comment_required: bool = False
+    needs_complete_story: bool = False
+    only_scheduled: bool = False
+
+
+TRANSITIONS = {
+    move.action: move
+    for move in [
+        Move("submit", "Gửi duyệt", frozenset({Status.DRAFT}), Status.REVIEW, OWNER_OR_EDITOR,
+             "Đã gửi bài “{title}” cho biên tập viên.", comment_label="lời nhắn cho biên tập viên",
+             needs_complete_story=True),
+        Move("withdraw", "Rút lại", frozenset({Status.REVIEW}), Status.DRAFT, OWNER,
+             "Đã rút bài “{title}” về bản nháp."),
+        Move("request_changes", "Yêu cầu sửa", frozenset({Status.REVIEW}), Status.DRAFT, EDITOR,
+             "Đã trả bài “{title}” về cho phóng viên sửa.", comment_label="nhận xét gửi phóng viên",
+             comment_required=True),
+        Move("publish", "Duyệt và xuất bản", frozenset({Status.REVIEW, Status.UNPUBLISHED}), Status.PUBLISHED,
+             EDITOR, "Đã xuất bản bài “{title}”.", needs_complete_story=True),
+        Move("unschedule", "Hủy hẹn giờ", frozenset({Status.PUBLISHED}), Status.REVIEW, EDITOR,
+             "Đã hủy hẹn giờ, bài “{title}” trở lại hàng chờ duyệt.", only_scheduled=True),
+        Move("unpublish", "Gỡ bài", frozenset({Status.PUBLISHED}), Status.UNPUBLISHED, EDITOR,
+             "Đã gỡ bài “{title}” khỏi trang.", comment_label="lý do gỡ bài", comment_required=True),
+        Move("return_to_draft", "Đưa về bản nháp", frozenset({Status.UNPUBLISHED}), Status.DRAFT, EDITOR,
+             "Bài “{title}” đã trở về bản nháp."),
+    ]
+}
+
+ACTION_LABELS = {action: move.label for action, move in TRANSITIONS.items()} | {
+    "system": "Hệ thống", "create": "Tạo bài",
+}
 
 
 class WorkflowError(Exception):
-    """A refused move, with a message the reporter or editor can read."""
+    """A refused move, with a message the reporter or editor can read (and what is missing, if anything)."""
 
+    def __init__(self, message, missing=()):
+        super().__init__(message)
+        self.message = str(message)
+        self.missing = [str(item) for item in missing]
+
+    def __str__(self):
+        return self.message
+
+
+# --- Who may do what --------------------------------------------------------------------------------------
+
+def is_editor(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.has_perm(PUBLISH_PERMISSION))
+
+
+def is_owner(user, article: Article) -> bool:
+    """The story is the user's: they created it or carry its byline."""
+    if not (user and user.is_authenticated) or article.pk is None:
+        return False
+    if article.created_by_id == user.pk:
+        return True
+    return Byline.objects.filter(article_id=article.pk, author__user=user).exists()
+
+
+def _is_staff(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def can_view(user, article: Article) -> bool:
+    if not _is_staff(user):
+        return False
+    if not (user.has_perm("articles.view_article") or user.has_perm("articles.change_article")):
+        return False
+    return is_editor(user) or article.status == Status.PUBLISHED or is_owner(user, article)
+
+
+def can_edit(user, article: Article) -> bool:
+    """Editors edit every story; a reporter edits their own stories while they are drafts."""
+    if not (_is_staff(user) and user.has_perm("articles.change_article")):
+        return False
+    if is_editor(user):
+        return True
+    return article.status == Status.DRAFT and is_owner(user, article)
+
+
+def can_add_correction(user, article: Article) -> bool:
+    """Correction notices (Đính chính) are written by editors, on stories that have been published."""
+    return is_editor(user) and article.first_published_at is not None
+
+
+def _may(user, article: Article, move: Move) -> bool:
+    if not _is_staff(user):
+        return False
+    if user.is_superuser:
+        return True
+    if move.who == EDITOR:
+        return is_editor(user)
+    owner = user.has_perm("articles.change_article") and is_owner(user, article)
+    if move.who == OWNER:
+        return owner
+    return owner or is_editor(user)
+
+
+def allowed(user, article: Article, action: str) -> bool:
+    """Whether `user` may make `action` on the story as it stands (comment and completeness aside)."""
+    move = TRANSITIONS.get(action)
+    if move is None or article.status not in move.sources:
+        return False
+    if move.only_scheduled and not article.is_scheduled:
+        return False
+    return _may(user, article, move)
+
+
+def available_moves(user, article: Article) -> list[Move]:
+    """The buttons to show this user on this story."""
+    if article.pk is None:
+        return []
+    return [move for action, move in TRANSITIONS.items() if allowed(user, article, action)]
+
+
+def missing_for_publication(article: Article) -> list[str]:
+    """What a story still lacks before an editor can see it: labels in Vietnamese, empty when complete."""
+    missing = []
+    if not article.title.strip():
+        missing.append("tiêu đề")
+    if not article.sapo.strip():
+        missing.append("sapo")
+    if not strip_tags(article.body or "").replace("&nbsp;", " ").strip():
+        missing.append("nội dung")
+    if not article.bylines.exists():
+        missing.append("tác giả (byline)")
+    for caption in article.captions.select_related("photo"):
+        lacking = caption.photo.missing_metadata
+        if lacking:
+            missing.append(f"ảnh “{caption.photo}”: thiếu {', '.join(str(item) for item in lacking)}")
+    return missing
+
+
+def check(action: str, *, article: Article, by, comment: str = "") -> Move:
+    """Refuse the move with a readable message unless `by` may make it now; return the move."""
+    move = TRANSITIONS.get(action)
+    if move is None:
+        raise WorkflowError(f"Thao tác không hợp lệ: {action}")
+    if not (by and by.is_authenticated):
+        raise WorkflowError("Bạn cần đăng nhập để thực hiện thao tác này.")
+    if article.status not in move.sources:
+        raise WorkflowError(
+            f"Không thể “{move.label}” bài đang ở trạng thái “{Status(article.status).label}”."
+        )
+    if move.only_scheduled and not article.is_scheduled:
+        raise WorkflowError(f"Không thể “{move.label}”: bài không được hẹn giờ đăng.")
+    if not _may(by, article, move):
+        raise WorkflowError(f"Bạn không có quyền “{move.label}” bài này.")
+    if move.comment_required and not (comment or "").strip():
+        raise WorkflowError(f"Hãy ghi {move.comment_label} trước khi bấm “{move.label}”.")
+    return move
+
+
+# --- Moving a story ---------------------------------------------------------------------------------------
 
 def _record(*, article, action, from_status, to_status, by=None, comment=""):
     return Transition.objects.create(
         article=article, article_title=article.title, action=action, from_status=from_status,
         to_status=to_status, actor=by, actor_name=(by.get_username() if by else "hệ thống"), comment=comment,
     )
+
+
+def _move(action: str, *, article: Article, by, comment: str = "", fields=None) -> Article:
+    """Lock the story, check the move, write the new status only if nobody moved it first, log it."""
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        # The row lock makes a second editor wait for the first; the conditional UPDATE below is the
+        # guarantee on databases without row locks (SQLite serialises writers instead).
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        move = check(action, article=locked, by=by, comment=comment)
+        if move.needs_complete_story:
+            missing = missing_for_publication(locked)
+            if missing:
+                raise WorkflowError(
+                    f"Chưa thể “{move.label}”, bài còn thiếu: {'; '.join(missing)}.", missing=missing
+                )
+        from_status = locked.status
+        fields = dict(fields or {})
+        updated = Article.objects.filter(pk=locked.pk, status=from_status).update(status=move.target, **fields)
+        if not updated:
+            raise WorkflowError("Bài vừa được người khác chuyển trạng thái. Hãy tải lại trang.")
+        locked.status = move.target
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        transition = _record(article=locked, action=action, from_status=from_status, to_status=move.target,
+                             by=by, comment=comment)
+        notifications.transition_made(transition)
+        announce_article_changed(locked, action=action)
+    # The caller's instance follows, so `article.status` is right after the call.
+    article.status = locked.status
+    for name, value in fields.items():
+        setattr(article, name, value)
+    return locked
+
+
+def article_submit(*, article: Article, by, comment: str = "") -> Article:
+    """Send a draft to the editors; refused with the list of what is missing."""
+    return _move("submit", article=article, by=by, comment=comment)
+
+
+def article_withdraw(*, article: Article, by, comment: str = "") -> Article:
+    """Take a story back from the review queue to the reporter's drafts."""
+    return _move("withdraw", article=article, by=by, comment=comment)
+
+
+def article_request_changes(*, article: Article, by, comment: str) -> Article:
+    """Send a story in review back to its reporter, with the editor's required comment."""
+    return _move("request_changes", article=article, by=by, comment=comment)
+
+
+def article_publish(*, article: Article, by, comment: str = "", publish_at: datetime.datetime | None = None,
+                    now: datetime.datetime | None = None) -> Article:
+    """Approve and publish now, or at `publish_at` if it lies in the future (the story is then scheduled)."""
+    now = now or timezone.now()
+    if publish_at is not None and timezone.is_naive(publish_at):
+        publish_at = timezone.make_aware(publish_at)
+    published_at = publish_at or now
+    fields = {"published_at": published_at}
+    if article.first_published_at is None:
+        fields["first_published_at"] = published_at
+    return _move("publish", article=article, by=by, comment=comment, fields=fields)
+
+
+def article_unschedule(*, article: Article, by, comment: str = "") -> Article:
+    """Cancel a scheduled publication; the story waits in review again."""
+    return _move("unschedule", article=article, by=by, comment=comment)
+
+
+def article_unpublish(*, article: Article, by, comment: str) -> Article:
+    """Take a published story off the site; the reason is required and kept in the log."""
+    return _move("unpublish", article=article, by=by, comment=comment)
+
+
+def article_return_to_draft(*, article: Article, by, comment: str = "") -> Article:
+    """Send an unpublished story back to the drafts to be reworked and reviewed again."""
+    return _move("return_to_draft", article=article, by=by, comment=comment)
+
+
+ACTION_FUNCTIONS = {
+    "submit": article_submit,
+    "withdraw": article_withdraw,
+    "request_changes": article_request_changes,
+    "publish": article_publish,
+    "unschedule": article_unschedule,
+    "unpublish": article_unpublish,
+    "return_to_draft": article_return_to_draft,
+}
+
+
+def article_transition(action: str, *, article: Article, by, comment: str = "", publish_at=None) -> Article:
+    """Run the verb named `action` (what an admin button posts)."""
+    function = ACTION_FUNCTIONS.get(action)
+    if function is None:
+        raise WorkflowError(f"Thao tác không hợp lệ: {action}")
+    if action == "publish":
+        return function(article=article, by=by, comment=comment, publish_at=publish_at)
+    return function(article=article, by=by, comment=comment)
+
+
+def done_message(action: str, article: Article) -> str:
+    """What the admin tells the user after a successful move."""
+    if action == "publish" and article.is_scheduled:
+        from .text import vietnamese_datetime
+
+        return f"Đã duyệt bài “{article.title}”, hẹn giờ đăng lúc {vietnamese_datetime(article.published_at)}."
+    return TRANSITIONS[action].done.format(title=article.title)
 
 
 @transaction.atomic
@@ -32,4 +317,5 @@ def article_set_status_by_system(*, article: Article, status: str, comment: str 
     Article.objects.filter(pk=locked.pk).update(**fields)
     locked.refresh_from_db()
     _record(article=locked, action="system", from_status=from_status, to_status=status, comment=comment)
+    announce_article_changed(locked, action="system")
     return locked

@@ -1,0 +1,112 @@
+"""Mail about a story's moves: editors hear of submissions, reporters of requests for changes and publication.
+
+Mail leaves after the transaction commits (a rolled-back move sends nothing) and a mail failure is logged,
+never raised: the newsroom's work does not wait on the mail server.
+"""
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+
+from .text import vietnamese_datetime
+
+logger = logging.getLogger(__name__)
+
+NOTIFIED_ACTIONS = {"submit", "request_changes", "publish", "unpublish"}
+
+
+def transition_made(transition) -> None:
+    """Queue the mail a transition calls for; it goes out once the transaction has committed."""
+    if transition.action in NOTIFIED_ACTIONS:
+        transaction.on_commit(lambda: send_for_transition(transition.pk))
+
+
+def send_for_transition(transition_id: int) -> int:
+    """Send the mail for one logged transition; return how many messages left, 0 on any failure."""
+    try:
+        messages = build_messages(transition_id)
+        if not messages:
+            return 0
+        return get_connection(fail_silently=False).send_messages(messages) or 0
+    except Exception:  # noqa: BLE001 - a mail failure must never reach the editor's request
+        logger.exception("Không gửi được thư thông báo cho thao tác duyệt bài #%s", transition_id)
+        return 0
+
+
+def _display_name(user, fallback=""):
+    if user is None:
+        return fallback or "hệ thống"
+    return user.get_full_name() or user.get_username()
+
+
+def editors_to_notify(exclude=None):
+    """Active editors (holders of articles.publish_article through a group or directly) with an address."""
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    perm = Q(codename="publish_article", content_type__app_label="articles")
+    from django.contrib.auth.models import Permission
+
+    permission_ids = Permission.objects.filter(perm).values("pk")
+    users = users.filter(Q(groups__permissions__in=permission_ids) | Q(user_permissions__in=permission_ids))
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    return list(users.distinct().order_by("pk"))
+
+
+def reporters_to_notify(article, exclude=None):
+    """The story's own people: who created it and who carries its byline, with an address."""
+    users = get_user_model().objects.filter(is_active=True).exclude(email="").filter(
+        Q(pk=article.created_by_id) | Q(author__bylines__article=article)
+    )
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    return list(users.distinct().order_by("pk"))
+
+
+def build_messages(transition_id: int) -> list[EmailMessage]:
+    from .models import Transition
+
+    transition = Transition.objects.select_related("article__section", "actor").get(pk=transition_id)
+    article = transition.article
+    if article is None:
+        return []
+    actor = _display_name(transition.actor, transition.actor_name)
+    admin_url = settings.NEWSROOM_SITE_URL + reverse("admin:articles_article_change", args=[article.pk])
+    prefix = f"[{settings.NEWSROOM_NAME}]"
+    comment = transition.comment.strip()
+
+    if transition.action == "submit":
+        recipients = editors_to_notify(exclude=transition.actor)
+        subject = f"{prefix} Bài chờ duyệt: {article.title}"
+        lines = [f"{actor} đã gửi bài “{article.title}” để duyệt."]
+        if comment:
+            lines += ["", f"Lời nhắn: {comment}"]
+    elif transition.action == "request_changes":
+        recipients = reporters_to_notify(article, exclude=transition.actor)
+        subject = f"{prefix} Cần sửa bài: {article.title}"
+        lines = [f"Biên tập viên {actor} trả lại bài “{article.title}” và yêu cầu sửa:", "", comment]
+    elif transition.action == "publish":
+        recipients = reporters_to_notify(article, exclude=transition.actor)
+        if article.is_scheduled:
+            subject = f"{prefix} Bài đã được duyệt, hẹn giờ đăng: {article.title}"
+            lines = [f"Bài “{article.title}” đã được {actor} duyệt và sẽ lên trang lúc "
+                     f"{vietnamese_datetime(article.published_at)}."]
+        else:
+            subject = f"{prefix} Bài đã xuất bản: {article.title}"
+            lines = [f"Bài “{article.title}” đã được {actor} duyệt và xuất bản.",
+                     f"Đọc trên trang: {settings.NEWSROOM_SITE_URL}{article.get_absolute_url()}"]
+        if comment:
+            lines += ["", f"Ghi chú: {comment}"]
+    elif transition.action == "unpublish":
+        recipients = reporters_to_notify(article, exclude=transition.actor)
+        subject = f"{prefix} Bài đã bị gỡ: {article.title}"
+        lines = [f"Bài “{article.title}” đã được {actor} gỡ khỏi trang.", "", f"Lý do: {comment}"]
+    else:
+        return []
+    lines += ["", f"Mở bài trong tòa soạn: {admin_url}"]
+    body = "\n".join(lines)
+    # One message per person, so that addresses are not shown to everyone.
+    return [EmailMessage(subject=subject, body=body, to=[user.email]) for user in recipients]

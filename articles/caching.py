@@ -1,0 +1,174 @@
+"""The public site's page cache: what is stored, for how long, and what throws it away.
+
+Every cached page is stored with the *generation* of the site it was rendered from. One small record
+in the cache (the site state) holds the current generation, the time of the next scheduled story and
+the section menu. Any change to public content deletes that record, so the next request starts a new
+generation and every page is rendered afresh: with Redis this holds across all app servers at once.
+A page never outlives the next scheduled publish time, so a scheduled story appears by itself.
+
+Logged-in users (staff) are never served from, nor stored in, the shared cache; previews live in the
+admin and never pass through here.
+"""
+import hashlib
+import math
+import secrets
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
+from django.utils.http import http_date, urlencode
+
+from .models import Article, Author, Byline, Caption, Correction, Photo, Section, Tag
+from .signals import article_changed
+
+STATE_KEY = "public:state"
+PAGE_KEY_PREFIX = "public:page:"
+# How long the server keeps a page, and how long browsers and CDNs may (the server is purged, they are not).
+PAGE_SECONDS = getattr(settings, "NEWSROOM_PAGE_CACHE_SECONDS", 300)
+BROWSER_SECONDS = getattr(settings, "NEWSROOM_BROWSER_CACHE_SECONDS", 60)
+STALE_SECONDS = getattr(settings, "NEWSROOM_STALE_SECONDS", 30)
+STATE_SECONDS = 3600
+# The only query parameters public pages read; anything else is ignored and shares the page.
+PAGE_PARAMETERS = ("q", "trang", "truoc", "sau")
+
+
+def _compute_state(now):
+    next_publish = (
+        Article.objects.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
+    )
+    state = {
+        "generation": secrets.token_hex(8),
+        "next_publish": next_publish.timestamp() if next_publish else None,
+        "sections": [
+            {"id": pk, "name": name, "slug": slug} for pk, name, slug in Section.objects.values_list("id", "name", "slug")
+        ],
+        "built": now,
+    }
+    timeout = STATE_SECONDS
+    if state["next_publish"] is not None:
+        timeout = max(1, min(timeout, math.ceil(state["next_publish"] - now)))
+    cache.set(STATE_KEY, state, timeout)
+    return state
+
+
+def _valid_state(state, now):
+    return state is not None and (state["next_publish"] is None or now < state["next_publish"])
+
+
+def site_state(request=None):
+    """The current generation, next scheduled publish time and section menu (read once per request)."""
+    state = getattr(request, "_newsroom_state", None)
+    now = time.time()
+    if not _valid_state(state, now):
+        state = cache.get(STATE_KEY)
+        if not _valid_state(state, now):
+            state = _compute_state(now)
+        if request is not None:
+            request._newsroom_state = state
+    return state
+
+
+def invalidate(**kwargs):
+    """Forget every cached public page (all servers sharing the cache)."""
+    cache.delete(STATE_KEY)
+
+
+def content_changed(sender=None, **kwargs):
+    # Now, for this process, and again after the commit: a page rendered by another server between the
+    # two would otherwise be stored with the old content under the new generation.
+    invalidate()
+    transaction.on_commit(invalidate)
+
+
+for _model in (Article, Author, Byline, Caption, Correction, Photo, Section, Tag):
+    post_save.connect(content_changed, sender=_model, dispatch_uid=f"public-cache-save-{_model.__name__}")
+    post_delete.connect(content_changed, sender=_model, dispatch_uid=f"public-cache-delete-{_model.__name__}")
+m2m_changed.connect(content_changed, sender=Article.tags.through, dispatch_uid="public-cache-tags")
+article_changed.connect(content_changed, dispatch_uid="public-cache-article-changed")
+
+
+def is_private_request(request) -> bool:
+    """A request from a logged-in user; only checked when a session cookie exists, so visitors cost nothing."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    user = getattr(request, "user", None)
+    return user is None or user.is_authenticated
+
+
+def page_key(request) -> str:
+    parameters = [(name, request.GET.get(name, "")) for name in PAGE_PARAMETERS if name in request.GET]
+    raw = f"{request.path}?{urlencode(parameters)}"
+    return PAGE_KEY_PREFIX + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _cacheable(response) -> bool:
+    return response.status_code == 200 and not response.cookies and not getattr(response, "streaming", False)
+
+
+def _public_headers(request, response, entry, now):
+    fresh = max(0, int(entry["expires"] - now))
+    max_age = min(BROWSER_SECONDS, fresh)
+    stale = min(STALE_SECONDS, fresh - max_age)
+    directives = {"public": True, "max_age": max_age}
+    if stale > 0:
+        directives["stale_while_revalidate"] = stale
+    patch_cache_control(response, **directives)
+    response["ETag"] = entry["etag"]
+    response["Last-Modified"] = http_date(entry["built"])
+    return get_conditional_response(request, etag=entry["etag"], last_modified=int(entry["built"]), response=response)
+
+
+def public_page(view):
+    """Serve a public view from the shared page cache, with Cache-Control, ETag and Last-Modified."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        if is_private_request(request):
+            response = view(request, *args, **kwargs)
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+            return response
+
+        key = page_key(request)
+        found = cache.get_many([STATE_KEY, key])
+        now = time.time()
+        state = found.get(STATE_KEY)
+        if _valid_state(state, now):
+            request._newsroom_state = state
+        else:
+            state = site_state(request)
+        entry = found.get(key)
+        if entry and entry["generation"] == state["generation"] and entry["expires"] > now:
+            response = HttpResponse(entry["content"], content_type=entry["content_type"])
+            response["X-Page-Cache"] = "hit"
+            return _public_headers(request, response, entry, now)
+
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        if not _cacheable(response):
+            return response
+        expires = now + PAGE_SECONDS
+        if state["next_publish"] is not None:
+            expires = min(expires, state["next_publish"])
+        entry = {
+            "generation": state["generation"],
+            "content": response.content,
+            "content_type": response["Content-Type"],
+            "etag": '"%s"' % hashlib.md5(response.content, usedforsecurity=False).hexdigest(),
+            "built": now,
+            "expires": expires,
+        }
+        if expires > now:
+            cache.set(key, entry, max(1, math.ceil(expires - now)))
+        response["X-Page-Cache"] = "miss"
+        return _public_headers(request, response, entry, now)
+
+    return wrapped

@@ -29,3 +29,15 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Browsers fetch any stray http:// subresource (an old link in a body) over HTTPS, as the page itself.
+CONTENT_SECURITY_POLICY = {  # noqa: F405
+    **CONTENT_SECURITY_POLICY,  # noqa: F405
+    "DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "upgrade-insecure-requests": True},  # noqa: F405
+}
+NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY = {  # noqa: F405
+    **NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY,  # noqa: F405
+    "DIRECTIVES": {**NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"], "upgrade-insecure-requests": True},  # noqa: F405
+}
+# Cookies: the session is never readable from script; both only travel over HTTPS (set above).
+SESSION_COOKIE_HTTPONLY = True

@@ -1,10 +1,270 @@
-"""Admin for the photo library. Uploads go through images.py."""
+"""Admin for the photo library. Thin: uploads are checked and stored by images.py, never here."""
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
-from ..models import Photo
+from .. import images
+from ..models import Article, Caption, Photo
+
+ACCEPT = ",".join(images.CONTENT_TYPES.values())
+
+
+def can_fetch_original(user) -> bool:
+    """Only editors (who may publish) get the upload as sent, with its EXIF and GPS."""
+    return bool(user.is_active and user.is_staff and user.has_perm("articles.publish_article"))
+
+
+class PhotoForm(forms.ModelForm):
+    upload = forms.FileField(
+        label=_("tệp ảnh"), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+    focal_x = forms.FloatField(
+        label=_("tâm điểm ngang"), required=False, validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("Từ 0 (mép trái) đến 1 (mép phải); để trống là giữa ảnh. Dùng khi cắt ảnh nhỏ cho trang chủ."),
+    )
+    focal_y = forms.FloatField(
+        label=_("tâm điểm dọc"), required=False, validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("Từ 0 (mép trên) đến 1 (mép dưới); để trống là giữa ảnh."),
+    )
+
+    class Meta:
+        model = Photo
+        fields = ["alt_text", "credit", "focal_x", "focal_y"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "upload" in self.fields:
+            self.fields["upload"].required = self.instance.pk is None
+            self.fields["upload"].help_text = _(
+                "Ảnh JPEG, PNG hoặc WebP, tối đa %(mb)s MB và %(mp)s megapixel. Vị trí GPS và thông tin máy ảnh "
+                "được xóa khỏi mọi ảnh đăng công khai; tệp gốc chỉ biên tập viên xem được."
+            ) % {"mb": images.max_bytes() // (1024 * 1024), "mp": images.max_pixels() // 1_000_000}
+
+    def clean_upload(self):
+        """Decode the upload with the photo pipeline; a PhotoRejected becomes the field's error."""
+        upload = self.cleaned_data.get("upload")
+        if not upload:
+            return None
+        return images.check_upload(upload, original_filename=getattr(upload, "name", ""))
+
+
+class MissingMetadataFilter(admin.SimpleListFilter):
+    title = _("thông tin bắt buộc")
+    parameter_name = "thieu"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Thiếu mô tả hoặc tác giả ảnh")), ("0", _("Đủ thông tin"))]
+
+    def queryset(self, request, queryset):
+        missing = Q(alt_text="") | Q(credit="")
+        if self.value() == "1":
+            return queryset.filter(missing)
+        if self.value() == "0":
+            return queryset.exclude(missing)
+        return queryset
+
+
+class UsageFilter(admin.SimpleListFilter):
+    title = _("sử dụng")
+    parameter_name = "dung"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Đã dùng trong bài")), ("0", _("Chưa dùng"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(captions__isnull=False).distinct()
+        if self.value() == "0":
+            return queryset.filter(captions__isnull=True)
+        return queryset
+
+
+def _visible_captions(request):
+    """The uses of photos in stories this user may see (reporters do not see others' drafts)."""
+    return (
+        Caption.objects.filter(article__in=Article.objects.visible_to(request.user).values("pk"))
+        .select_related("article")
+        .only("photo", "is_lead", "text", "position", "order", "article__title", "article__status")
+        .order_by("-article__id")
+    )
+
+
+class UsageInline(admin.TabularInline):
+    """Where the photo runs, each story with the caption it carries there."""
+
+    model = Caption
+    fields = ["story", "story_status", "text", "is_lead"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = _("bài dùng ảnh này")
+    verbose_name_plural = _("bài dùng ảnh này")
+
+    def get_queryset(self, request):
+        return _visible_captions(request)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff
+
+    @admin.display(description=_("bài viết"))
+    def story(self, caption):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:articles_article_change", args=[caption.article_id]),
+            caption.article.title,
+        )
+
+    @admin.display(description=_("trạng thái"))
+    def story_status(self, caption):
+        return caption.article.get_status_display()
 
 
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "credit", "uploaded_at"]
-    search_fields = ["alt_text", "credit", "captions__text"]
+    form = PhotoForm
+    list_display = ["thumbnail", "description", "credit", "dimensions", "used_in", "uploaded_at"]
+    list_display_links = ["thumbnail", "description"]
+    list_filter = [MissingMetadataFilter, UsageFilter, "format"]
+    search_fields = ["alt_text", "credit", "captions__text", "original_filename"]
+    search_help_text = _("Tìm theo mô tả ảnh, tác giả ảnh, chú thích trong bài hoặc tên tệp gốc.")
+    date_hierarchy = "uploaded_at"
+    list_per_page = 50
+    inlines = [UsageInline]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request)
+            .select_related("uploaded_by")
+            .prefetch_related(
+                images.with_renditions(),
+                Prefetch("captions", queryset=_visible_captions(request), to_attr="visible_uses"),
+            )
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        focal = (_("Tâm điểm khi cắt ảnh"), {"fields": ["focal_x", "focal_y"], "classes": ["collapse"]})
+        if obj is None:
+            return [(None, {"fields": ["upload", "alt_text", "credit"]}), focal]
+        details = ["original_filename", "format", "dimensions", "size", "checksum", "uploaded_by", "uploaded_at"]
+        if can_fetch_original(request.user):
+            details.append("original_link")
+        return [(None, {"fields": ["preview", "alt_text", "credit"]}), focal, (_("Tệp"), {"fields": details})]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["preview", "original_filename", "format", "dimensions", "size", "checksum", "uploaded_by",
+                "uploaded_at", "original_link"]
+
+    def get_inline_instances(self, request, obj=None):
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            if {"focal_x", "focal_y"} & set(form.changed_data):
+                images.photo_refresh_crops(photo=obj)
+            return
+        images.photo_store(photo=obj, checked=form.cleaned_data["upload"], uploaded_by=request.user)
+
+    def delete_model(self, request, obj):
+        images.photo_delete(photo=obj)
+
+    def delete_queryset(self, request, queryset):
+        for photo in queryset:
+            images.photo_delete(photo=photo)
+
+    def get_urls(self):
+        original = path(
+            "<path:object_id>/ban-goc/", self.admin_site.admin_view(self.original_view),
+            name="articles_photo_original",
+        )
+        return [original, *super().get_urls()]
+
+    def original_view(self, request, object_id):
+        """The upload exactly as sent, for editors: an attachment with its verified type, never rendered inline."""
+        if not can_fetch_original(request.user):
+            raise PermissionDenied
+        photo = self.get_object(request, unquote(object_id))
+        if photo is None or not photo.original:
+            raise Http404(_("Không có tệp gốc của ảnh này."))
+        try:
+            handle = photo.original.open("rb")
+        except (FileNotFoundError, OSError):
+            raise Http404(_("Không tìm thấy tệp gốc trong kho lưu trữ.")) from None
+        extension = images.EXTENSIONS.get(photo.format, "bin")
+        response = FileResponse(
+            handle, as_attachment=True, filename=photo.original_filename or f"anh-{photo.pk}.{extension}",
+            content_type=images.CONTENT_TYPES.get(photo.format, "application/octet-stream"),
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    @admin.display(description=_("ảnh"))
+    def thumbnail(self, photo):
+        url = images.thumbnail_url(photo)
+        if not url:
+            return "-"
+        return format_html('<img src="{}" alt="" width="120" loading="lazy" style="height:auto">', url)
+
+    @admin.display(description=_("xem trước"))
+    def preview(self, photo):
+        sources = images.picture(photo)
+        if sources is None:
+            return "-"
+        return format_html(
+            '<img src="{}" srcset="{}" sizes="480px" alt="{}" width="480" style="height:auto">',
+            sources.src, sources.jpeg_srcset, photo.alt_text,
+        )
+
+    @admin.display(description=_("mô tả ảnh"), ordering="alt_text")
+    def description(self, photo):
+        if photo.alt_text:
+            return photo.alt_text
+        return format_html('<span style="color:#ba2121">{}</span> {}', _("Thiếu mô tả"), photo.original_filename)
+
+    @admin.display(description=_("kích thước"))
+    def dimensions(self, photo):
+        return f"{photo.width} × {photo.height}" if photo.width else "-"
+
+    @admin.display(description=_("dung lượng gốc"))
+    def size(self, photo):
+        return f"{images._megabytes(photo.file_size)} MB" if photo.file_size else "-"
+
+    @admin.display(description=_("dùng trong bài"))
+    def used_in(self, photo):
+        uses = getattr(photo, "visible_uses", [])  # prefetched in get_queryset: no query per row
+        if not uses:
+            return "-"
+        return format_html(
+            "<ul style='margin:0;padding-left:1em'>{}</ul>",
+            format_html_join(
+                "", '<li><a href="{}">{}</a> ({})</li>',
+                ((reverse("admin:articles_article_change", args=[c.article_id]), c.article.title,
+                  c.article.get_status_display()) for c in uses),
+            ),
+        )
+
+    @admin.display(description=_("tệp gốc"))
+    def original_link(self, photo):
+        if not photo.original:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:articles_photo_original", args=[photo.pk]),
+            _("Tải tệp gốc (còn nguyên EXIF/GPS, không đăng công khai)"),
+        )

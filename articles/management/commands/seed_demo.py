@@ -1,0 +1,90 @@
+"""Demo content for a newcomer's first run: sections, the project's own stories, a reporter and an editor.
+
+Safe to run again: it creates what is missing and keeps everything else (including changed passwords).
+"""
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from articles import importers
+from articles.models import Article, Author, Section
+
+DEMO_DIR = Path(importers.__file__).resolve().parent / "demo"
+
+SECTIONS = ["Thời sự", "Kinh tế", "Xã hội", "Giáo dục", "Y tế", "Văn hóa"]
+# Demo file -> section; the files are the project's own stories in the scraped format.
+STORIES = {
+    "01-mua-vang-cho-moi.txt": "Kinh tế",
+    "02-khai-giang-diem-truong.txt": "Giáo dục",
+    "03-duong-ba-be.txt": "Thời sự",
+    "04-tram-y-te.txt": "Y tế",
+    "05-le-hoi-long-tong.txt": "Văn hóa",
+}
+# (username, group, author name linked to the login)
+ACCOUNTS = [
+    ("phongvien", "Phóng viên", "Hà Linh"),
+    ("bientap", "Biên tập viên", None),
+]
+
+
+class Command(BaseCommand):
+    help = "Tạo nội dung mẫu (chuyên mục, bài viết, tài khoản phóng viên và biên tập viên)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Chạy cả khi DEBUG tắt (không dùng cho báo thật)")
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("seed_demo chỉ dành cho máy phát triển (DEBUG bật). Dùng --force nếu chắc chắn.")
+        password = os.environ.get("NEWSROOM_DEMO_PASSWORD", "toasoan-demo-2026")
+        with transaction.atomic():
+            sections = {}
+            for order, name in enumerate(SECTIONS):
+                sections[name], _ = Section.objects.get_or_create(name=name, defaults={"order": order})
+            created_stories = 0
+            now = timezone.now()
+            for index, (filename, section_name) in enumerate(STORIES.items()):
+                key = importers.source_key_for(DEMO_DIR / filename)
+                if Article.objects.filter(source_key=key).exists():
+                    continue  # keep whatever the newcomer changed
+                story = importers.read_story_file(DEMO_DIR / filename)
+                importers.import_story(
+                    story, source_key=key, section=sections[section_name],
+                    published_at=now - timedelta(hours=3 * index + 1),
+                )
+                created_stories += 1
+            logins = [self._account(username, group, author, password) for username, group, author in ACCOUNTS]
+
+        self.stdout.write(self.style.SUCCESS(
+            f"Nội dung mẫu: {Section.objects.count()} chuyên mục, {Article.objects.count()} bài viết "
+            f"({created_stories} bài mới)."
+        ))
+        self.stdout.write("Tài khoản mẫu (mật khẩu ban đầu, nếu chưa đổi):")
+        for username, group, created in logins:
+            note = "" if created else " (đã có sẵn)"
+            self.stdout.write(f"  {group:<14} {username} / {password}{note}")
+        self.stdout.write(f"Trang quản trị: http://127.0.0.1:8000/{settings.ADMIN_PATH}")
+
+    def _account(self, username, group_name, author_name, password):
+        User = get_user_model()
+        user, created = User.objects.get_or_create(username=username, defaults={"is_staff": True})
+        if created:
+            user.set_password(password)
+            user.email = f"{username}@localhost"
+            user.save()
+        group = Group.objects.filter(name=group_name).first()
+        if group is not None:
+            user.groups.add(group)
+        if author_name:
+            author = Author.objects.filter(name=author_name).first() or Author.objects.create(name=author_name)
+            if author.user_id is None and not hasattr(user, "author"):
+                author.user = user
+                author.save(update_fields=["user"])
+        return username, group_name, created

@@ -19,6 +19,7 @@ ALLOWED_TAGS = {
     "tbody", "tr", "th", "td", "hr",
 }
 ALLOWED_ATTRIBUTES = {
+    "*": {"title", "lang"},  # a tooltip, and a quotation in another language
     "a": {"href", "title"},
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},

@@ -283,3 +283,95 @@ AXES_HTTP_RESPONSE_CODE = 429
 if int(env("DJANGO_TRUSTED_PROXY_COUNT", "0")):
     AXES_IPWARE_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT"))
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+
+# --- Beyond one machine (see DEPLOY.md): read replica, object storage, sessions. ---------------------------
+# The benchmark's reference view (bench/views.py) is routed only when this is on; never in production.
+NEWSROOM_BENCH_VIEWS = env_bool("NEWSROOM_BENCH_VIEWS", False)
+
+# An optional read replica: anonymous public reads go to it, the admin and the workflow to the primary
+# (articles/routers.py says why it is done with a middleware and not with .using() in the views).
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+        test_options={"MIRROR": "default"},
+    )
+    DATABASE_ROUTERS = ["articles.routers.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "articles.routers.PublicReadsMiddleware",
+    )
+
+
+def s3_storages(get=env):
+    """STORAGES entries for S3-compatible object storage (django-storages), read from the environment.
+
+    Public media (photos, renditions) and the editors-only originals go to separate buckets, or to
+    separate prefixes of one bucket when AWS_PRIVATE_STORAGE_BUCKET_NAME is not set. Original URLs are
+    always signed and short-lived; public URLs are plain, so a CDN (AWS_S3_CUSTOM_DOMAIN) can cache them.
+    """
+    bucket = get("AWS_STORAGE_BUCKET_NAME")
+    if not bucket:
+        raise ImproperlyConfigured("DJANGO_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME")
+    common = {
+        "access_key": get("AWS_ACCESS_KEY_ID"),
+        "secret_key": get("AWS_SECRET_ACCESS_KEY"),
+        "endpoint_url": get("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": get("AWS_S3_REGION_NAME") or None,
+        # "path" for MinIO, Ceph and most self-hosted S3; AWS itself prefers "virtual".
+        "addressing_style": get("AWS_S3_ADDRESSING_STYLE") or None,
+        "file_overwrite": False,
+        "object_parameters": {"CacheControl": get("AWS_S3_CACHE_CONTROL", "public, max-age=31536000, immutable")},
+    }
+    public = {
+        **common,
+        "bucket_name": bucket,
+        "location": get("AWS_MEDIA_LOCATION", "media"),
+        "querystring_auth": False,
+        "custom_domain": get("AWS_S3_CUSTOM_DOMAIN") or None,
+        # Most buckets today refuse ACLs (public access comes from a bucket policy); set it where they are used.
+        "default_acl": get("AWS_DEFAULT_ACL") or None,
+    }
+    private_bucket = get("AWS_PRIVATE_STORAGE_BUCKET_NAME") or bucket
+    private = {
+        **common,
+        "bucket_name": private_bucket,
+        "location": get("AWS_PRIVATE_LOCATION", "originals"),
+        "querystring_auth": True,
+        "querystring_expire": int(get("AWS_PRIVATE_URL_SECONDS", "300")),
+        "custom_domain": None,
+        "default_acl": "private" if get("AWS_PRIVATE_ACL", "1") not in ("0", "false", "") else None,
+        "object_parameters": {"CacheControl": "private, no-store"},
+    }
+    if private_bucket == bucket and public["location"] == private["location"]:
+        raise ImproperlyConfigured("AWS_MEDIA_LOCATION and AWS_PRIVATE_LOCATION must differ in a shared bucket")
+    return {
+        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": public},
+        "originals": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": private},
+    }
+
+
+# Media: the local disk by default (one server); DJANGO_STORAGE=s3 for several app servers.
+DJANGO_STORAGE = env("DJANGO_STORAGE", "filesystem")
+if DJANGO_STORAGE == "s3":
+    STORAGES = {**STORAGES, **s3_storages()}
+elif DJANGO_STORAGE != "filesystem":
+    raise ImproperlyConfigured(f"DJANGO_STORAGE must be filesystem or s3, not {DJANGO_STORAGE!r}")
+
+# Sessions live in the database by default, so any app server can read any visitor's session. "cache"
+# keeps them in Redis only (fast, lost if Redis is flushed); "cached_db" reads Redis and writes both.
+_SESSION_ENGINES = {
+    "db": "django.contrib.sessions.backends.db",
+    "cache": "django.contrib.sessions.backends.cache",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+}
+_session_store = env("DJANGO_SESSION_STORE", "db")
+if _session_store not in _SESSION_ENGINES:
+    raise ImproperlyConfigured(f"DJANGO_SESSION_STORE must be one of {', '.join(_SESSION_ENGINES)}")
+if _session_store != "db" and CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+    # A per-process cache would log people out whenever the load balancer picks another server.
+    raise ImproperlyConfigured("DJANGO_SESSION_STORE=cache or cached_db needs a shared cache: set CACHE_URL=redis://...")
+SESSION_ENGINE = _SESSION_ENGINES[_session_store]

@@ -1,0 +1,1 @@
+"""Benchmarks at newsroom scale: seeding, load, report (`make bench`). Not part of the test suite."""

@@ -1,0 +1,277 @@
+"""`make bench`: seed, serve with gunicorn, load with wrk, and write the results table.
+
+    python -m bench                       # 100,000 stories (seeded once, reused while the size matches)
+    python -m bench --stories 2000 --seconds 3   # a quick run to check the harness
+    python -m bench --reseed              # seed again even if the database already has the size
+
+PostgreSQL is required (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/newsroom_bench);
+a second database with 1,000 stories (same name + "_1k") gives the query counts at the small size.
+The page cache is Redis (BENCH_CACHE_URL, default redis://127.0.0.1:6379/3, a fresh key prefix per run),
+as in production; with --cache locmem each worker keeps its own cache instead.
+"""
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import load, report
+from .probe import PAGES
+from .server import ROOT, Gunicorn, bench_env, collectstatic, free_port, get_status
+
+RESULTS = Path(__file__).resolve().parent / "results"
+TMP = RESULTS / "tmp"
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/newsroom_bench"
+SMALL_STORIES = 1000
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    p.add_argument("--stories", type=int, default=100_000, help="stories in the big database (default 100000)")
+    p.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
+    p.add_argument("--cache", choices=["redis", "locmem"], default="redis")
+    p.add_argument("--cache-url", default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/3"))
+    p.add_argument("--workers", type=int, default=2 * load.cpu_count() + 1,
+                   help="gunicorn workers (default 2 x cores + 1, gunicorn's own advice)")
+    p.add_argument("--worker-class", default="sync", help="gunicorn worker class (default sync)")
+    p.add_argument("--connections", type=int, default=None, help="concurrent connections under load (default: workers)")
+    p.add_argument("--seconds", type=int, default=10, help="seconds of load per page (default 10)")
+    p.add_argument("--latency-seconds", type=int, default=None, help="seconds of the one-client run (default seconds/2)")
+    p.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto")
+    p.add_argument("--reseed", action="store_true", help="seed again even if the database has the right size")
+    p.add_argument("--only", help="comma-separated page names to measure (default: all)")
+    p.add_argument("--out", default=None, help="results file stem (default bench/results/bench-<stories>)")
+    return p.parse_args(argv)
+
+
+def check_tools(args):
+    generator = args.generator
+    if generator in ("auto", "wrk") and not load.wrk_path():
+        if generator == "wrk":
+            sys.exit("wrk is not installed. On Debian/Ubuntu: sudo apt-get install -y wrk (or use --generator python).")
+        print("! wrk is not installed (Debian/Ubuntu: sudo apt-get install -y wrk); falling back to the Python "
+              "load client, whose figures for the fastest pages are bounded by the client itself.")
+        generator = "python"
+    elif generator == "auto":
+        generator = "wrk"
+    return generator
+
+
+def psql_ok(database_url):
+    import dj_database_url
+    import psycopg2
+
+    config = dj_database_url.parse(database_url)
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        sys.exit("The bench runs on PostgreSQL: set BENCH_DATABASE_URL=postgres://...")
+    params = {"host": config["HOST"] or "127.0.0.1", "port": config["PORT"] or 5432,
+              "user": config["USER"] or "postgres", "password": config["PASSWORD"] or None}
+    try:
+        conn = psycopg2.connect(dbname="postgres", **params)
+    except psycopg2.OperationalError as error:
+        sys.exit(f"PostgreSQL is not reachable ({error}). Start it, or set BENCH_DATABASE_URL.")
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        for name in (config["NAME"], config["NAME"] + "_1k"):
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if not cursor.fetchone():
+                cursor.execute(f'CREATE DATABASE "{name}"')
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+    conn.close()
+    return version
+
+
+def small_url(database_url):
+    base, _, name = database_url.rpartition("/")
+    return f"{base}/{name}_1k"
+
+
+def run_py(module_args, env, **kwargs):
+    return subprocess.run([sys.executable, *module_args], cwd=ROOT, env=env, check=True, **kwargs)
+
+
+def ensure_seeded(env, stories, reseed, label):
+    """Migrate, then seed unless the database already holds a bench newsroom of this size."""
+    run_py(["manage.py", "migrate", "--noinput", "-v0"], env)
+    marker = TMP / f"seed-{label}.json"
+    count = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c",
+         "from articles.models import Article; print(Article.objects.count())"],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    ).stdout.strip().splitlines()[-1]
+    if not reseed and marker.exists() and int(count) == stories:
+        seeded = json.loads(marker.read_text())
+        seeded["reused"] = True
+        print(f"  {label}: {stories:,} stories already seeded (in {seeded['seconds']}s); reusing them")
+        return seeded
+    print(f"  {label}: seeding {stories:,} stories")
+    run_py(["-m", "bench.seed", "--stories", str(stories), "--json", str(marker)], env)
+    seeded = json.loads(marker.read_text())
+    seeded["reused"] = False
+    return seeded
+
+
+def probe(env, label):
+    out = TMP / f"probe-{label}.json"
+    run_py(["-m", "bench.probe", "--out", str(out)], {**env, "CACHE_URL": "locmem://"})
+    return json.loads(out.read_text())
+
+
+def machine(pg_version, generator):
+    def first(command):
+        try:
+            return subprocess.run(command, capture_output=True, text=True, timeout=10).stdout.strip().splitlines()[0]
+        except (OSError, IndexError, subprocess.TimeoutExpired):
+            return "unknown"
+
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem_kb = next(int(ln.split()[1]) for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal"))
+    import django
+    import gunicorn
+
+    return {
+        "nproc": os.cpu_count(), "memory_gib": round(mem_kb / 1024 / 1024, 1), "cpu": cpu,
+        "kernel": platform.release(), "python": platform.python_version(), "django": django.get_version(),
+        "gunicorn": gunicorn.__version__, "postgresql": pg_version,
+        "redis": first(["redis-server", "--version"]), "load_generator": first(["wrk", "--version"]) if generator == "wrk" else "python",
+        "loadavg_start": os.getloadavg(),
+    }
+
+
+UNCACHED_PAGES = ["floor", "home", "article_warm", "section_first", "section_deep", "search_common", "search_rare",
+                  "search_plain", "rss", "sitemap"]
+
+
+def measure(server, generator, urls, notes, cookie, args, only, pages=None, seconds=None, warm_up=True):
+    """Load each page twice: under load (args.connections) and with one client (latency without queueing)."""
+    results = {}
+    cold_file = notes.get("article_cold", {}).get("file")
+    cold_cursor = 1
+    seconds = seconds or args.seconds
+    one_seconds = max(min(args.latency_seconds, seconds // 2), 2)
+    for name, label in PAGES:
+        if only and name not in only:
+            continue
+        if pages is not None and name not in pages:
+            continue
+        path = urls.get(name)
+        headers = ["Accept-Encoding: gzip"]
+        if name.startswith("admin_"):
+            headers.append(f"Cookie: {cookie}")
+        entry = {"label": label, "path": path}
+        if not path:
+            entry["status"] = "n/a (no URL)"
+            results[name] = entry
+            print(f"  {label:<34} n/a (no URL)")
+            continue
+        status = get_status(server.base_url + path, headers)
+        entry["status"] = status
+        if status != 200:
+            entry["status"] = f"n/a ({status})"
+            results[name] = entry
+            print(f"  {label:<34} n/a ({status})")
+            continue
+        kwargs = {"headers": headers}
+        if name == "article_cold":
+            # Each request asks for a story not asked for before in this run: every one is a cache miss.
+            kwargs.update(paths_file=cold_file)
+        elif warm_up:
+            # Warm up: fill the page cache and the workers' own caches, discard the figures.
+            load.run(generator, server.base_url, path, connections=args.connections, seconds=2, **kwargs)
+        for run_name, connections, run_seconds in (("loaded", args.connections, seconds),
+                                                   ("one_client", 1, one_seconds)):
+            if name == "article_cold":
+                kwargs["first_line"] = cold_cursor
+            figures = load.run(generator, server.base_url, path, connections=connections, seconds=run_seconds, **kwargs)
+            if name == "article_cold":
+                cold_cursor += figures["requests"] + connections + 1
+                figures["distinct_urls_left"] = max(notes["article_cold"]["distinct_urls"] - cold_cursor, 0)
+            entry[run_name] = figures
+        results[name] = entry
+        lo, one = entry["loaded"], entry["one_client"]
+        print(f"  {label:<34} {lo['rps']:>8.1f} req/s  p95 {lo['p95_ms']:>7.1f} ms  (1 client: p95 {one['p95_ms']:.1f} ms)"
+              + (f"  [{lo['status_errors']} bad status]" if lo["status_errors"] else ""))
+    if "article_cold" in results and "loaded" in results["article_cold"]:
+        distinct = notes["article_cold"]["distinct_urls"]
+        results["article_cold"]["all_misses"] = cold_cursor <= distinct
+    return results
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    args.connections = args.connections or args.workers
+    args.latency_seconds = args.latency_seconds or max(args.seconds // 2, 2)
+    only = set(args.only.split(",")) if args.only else None
+    generator = check_tools(args)
+    TMP.mkdir(parents=True, exist_ok=True)
+    pg_version = psql_ok(args.database_url)
+    run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    cache_url = args.cache_url if args.cache == "redis" else "locmem://"
+    common = {"cache_url": cache_url, "key_prefix": f"bench-{run_id}", "static_root": TMP / "static",
+              "media_root": TMP / "media"}
+    port = free_port()
+    env_big = bench_env(args.database_url, site_url=f"http://127.0.0.1:{port}", **common)
+    env_small = bench_env(small_url(args.database_url), site_url=f"http://127.0.0.1:{port}", **common)
+    started = time.monotonic()
+    info = machine(pg_version, generator)
+
+    print("== seeding")
+    seeded_small = ensure_seeded(env_small, SMALL_STORIES, args.reseed, "1k")
+    seeded_big = ensure_seeded(env_big, args.stories, args.reseed, f"{args.stories // 1000}k"
+                               if args.stories % 1000 == 0 else str(args.stories))
+    print("== queries per page (test client, same settings)")
+    probe_small = probe(env_small, "1k")
+    probe_big = probe(env_big, "big")
+    print("== collectstatic")
+    collectstatic(env_big)
+    print(f"== load: gunicorn {args.workers} {args.worker_class} workers, {args.connections} connections, {args.seconds}s per page, generator {generator}")
+    log_file = TMP / f"gunicorn-{run_id}.log"
+    with Gunicorn(env_big, workers=args.workers, worker_class=args.worker_class, port=port, log_file=log_file) as server:
+        pages = measure(server, generator, probe_big["urls"], probe_big["notes"], probe_big["cookie"], args, only)
+        rss = server.peak_rss_mb()
+    print("== load without the page cache (CACHE_URL=dummy://): what every cache miss costs")
+    with Gunicorn({**env_big, "CACHE_URL": "dummy://"}, workers=args.workers, worker_class=args.worker_class,
+                  port=port, log_file=log_file) as server:
+        uncached = measure(server, generator, probe_big["urls"], probe_big["notes"], probe_big["cookie"], args, only,
+                           pages=UNCACHED_PAGES, seconds=max(args.seconds // 2, 2), warm_up=False)
+        rss_uncached = server.peak_rss_mb()
+    info["loadavg_end"] = os.getloadavg()
+
+    result = {
+        "run": run_id,
+        "seconds_total": round(time.monotonic() - started, 1),
+        "machine": info,
+        "config": {"stories": args.stories, "workers": args.workers, "worker_class": args.worker_class,
+                   "connections": args.connections, "seconds_per_page": args.seconds,
+                   "one_client_seconds": args.latency_seconds, "generator": generator,
+                   "cache": args.cache, "database": args.database_url.rsplit("/", 1)[-1]},
+        "seeding": {"big": seeded_big, "small": seeded_small},
+        "pages": pages,
+        "uncached": uncached,
+        "queries": {"small": probe_small["queries"], "big": probe_big["queries"]},
+        "probe_notes": probe_big["notes"],
+        "peak_rss_mb_per_worker": rss,
+        "peak_rss_mb_per_worker_uncached": rss_uncached,
+    }
+    result["targets"] = report.targets(result)
+    stem = args.out or str(RESULTS / f"bench-{args.stories}")
+    Path(stem + ".json").write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n")
+    markdown = report.markdown(result)
+    Path(stem + ".md").write_text(markdown)
+    print()
+    print(markdown)
+    print(f"Results: {stem}.json and {stem}.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

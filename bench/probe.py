@@ -1,0 +1,172 @@
+"""Find the bench's URLs in a seeded database and count the SQL queries each page makes.
+
+Run in its own process with the server's settings (`python -m bench.probe --out probe.json`), once per
+database: the counts at 1k and at 100k stories come from the same code on the same pages. Each page is
+fetched twice through Django's test client with a fresh local-memory cache: the first request is a cache
+miss (every query the page needs), the second shows what a cached page still costs.
+"""
+import argparse
+import json
+import os
+import random
+import sys
+from urllib.parse import quote
+
+# The pages the bench measures, in the order of the table. `kind` says how the load generator uses them.
+PAGES = [
+    ("static", "Static file (whitenoise), ceiling"),
+    ("floor", "Minimal Django view, floor"),
+    ("home", "Home"),
+    ("article_warm", "Article, cache warm"),
+    ("article_cold", "Article, cache cold"),
+    ("section_first", "Section, page 1"),
+    ("section_deep", "Section, deep page"),
+    ("search_common", "Search, common word"),
+    ("search_rare", "Search, rare word"),
+    ("search_plain", "Search, no diacritics"),
+    ("rss", "RSS feed"),
+    ("sitemap", "Sitemap"),
+    ("admin_changelist", "Admin changelist (editor)"),
+    ("admin_change", "Admin change form (editor)"),
+]
+SEARCHES = {"search_common": "tỉnh", "search_rare": "Khuổi Ún", "search_plain": "dai hoi dang"}
+FEED_CANDIDATES = ["rss", "articles:rss", "feed", "articles:feed", "/rss/", "/feeds/", "/feed/", "/rss.xml"]
+SITEMAP_CANDIDATES = ["sitemap-index", "sitemap", "django.contrib.sitemaps.views.sitemap", "/sitemap.xml"]
+COLD_URLS = 30_000
+
+
+def _setup_django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings.production")
+    import django
+
+    django.setup()
+
+
+def _first_url(candidates):
+    """The first candidate (URL name or path) that resolves; a path is returned as is."""
+    from django.urls import NoReverseMatch, reverse
+
+    for candidate in candidates:
+        if candidate.startswith("/"):
+            return candidate
+        try:
+            return reverse(candidate)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def deep_section_url(section, published):
+    """A page near the end of the section: by cursor if the site pages by keyset, else by page number."""
+    stories = published.filter(section=section).order_by("-published_at", "-id")
+    total = stories.count()
+    depth = max(total - 40, 0)
+    try:
+        from articles.pagination import PAGE_SIZE, make_cursor
+    except ImportError:
+        page = max(depth // 20, 1)
+        return f"{section.get_absolute_url()}?trang={page}", {"stories_in_section": total, "page": page}
+    anchor = stories[depth:depth + 1].first() if depth else None
+    if anchor is None:
+        return section.get_absolute_url(), {"stories_in_section": total, "offset": 0}
+    return (f"{section.get_absolute_url()}?truoc={make_cursor(anchor)}",
+            {"stories_in_section": total, "offset": depth, "page": depth // PAGE_SIZE + 1})
+
+
+def discover(out_dir):
+    """Every page's URL, plus the editor's session cookie and a file of distinct article URLs for cold runs."""
+    from django.conf import settings
+    from django.db.models import Count
+    from django.test import Client
+    from django.urls import reverse
+
+    from articles.models import Article, Section
+
+    from .seed import bench_editor
+
+    published = Article.objects.published()
+    urls, notes = {}, {}
+    urls["static"] = settings.STATIC_URL + "css/site.css"
+    urls["floor"] = "/__bench__/floor/"
+    urls["home"] = "/"
+    # A recent story with photos, bylines and tags: a page a reader would actually land on.
+    story = (published.annotate(n=Count("captions", distinct=True)).filter(n__gte=2)
+             .select_related("section").order_by("-published_at").first()) or published.select_related("section").first()
+    urls["article_warm"] = story.get_absolute_url()
+    notes["article_warm"] = {"id": story.pk, "captions": story.captions.count(), "bylines": story.bylines.count()}
+    biggest = Section.objects.annotate(n=Count("articles")).order_by("-n").first()
+    urls["section_first"] = biggest.get_absolute_url()
+    urls["section_deep"], notes["section_deep"] = deep_section_url(biggest, published)
+    search_path = _first_url(["articles:search", "/tim-kiem/"])
+    for name, words in SEARCHES.items():
+        urls[name] = f"{search_path}?q={quote(words)}"
+    urls["rss"] = _first_url(FEED_CANDIDATES)
+    urls["sitemap"] = _first_url(SITEMAP_CANDIDATES)
+    admin_list = reverse("admin:articles_article_changelist")
+    urls["admin_changelist"] = admin_list
+    urls["admin_change"] = reverse("admin:articles_article_change", args=[story.pk])
+
+    # Distinct story URLs for the cold-cache run, shuffled so that neighbours share no cached state.
+    rows = list(published.values_list("slug", "section__slug"))
+    random.Random(11).shuffle(rows)
+    cold = [reverse("articles:detail", kwargs={"section": s, "slug": slug}) for slug, s in rows[:COLD_URLS]]
+    cold_file = os.path.join(out_dir, "article-urls.txt")
+    with open(cold_file, "w") as fh:
+        fh.write("\n".join(cold) + "\n")
+    urls["article_cold"] = cold[0]
+    notes["article_cold"] = {"distinct_urls": len(cold), "file": cold_file}
+
+    editor = bench_editor()
+    client = Client()
+    client.force_login(editor)
+    session_cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    return urls, notes, session_cookie, editor
+
+
+def count_queries(urls, editor):
+    """Status and SQL queries of each page on a cache miss and then on a cache hit."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.models import Article
+
+    anonymous, staff = Client(), Client()
+    staff.force_login(editor)
+    cache.clear()
+    results = {}
+    for name, _label in PAGES:
+        path = urls.get(name)
+        if not path or name == "static":
+            continue
+        client = staff if name.startswith("admin_") else anonymous
+        counts, statuses, sql = [], [], []
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(path)
+            counts.append(len(ctx.captured_queries))
+            statuses.append(response.status_code)
+            sql.append([q["sql"][:240] for q in ctx.captured_queries])
+        results[name] = {"status": statuses[0], "queries_cold": counts[0], "queries_warm": counts[1],
+                         "sql_cold": sql[0]}
+    results["_stories"] = Article.objects.count()
+    results["_published"] = Article.objects.published().count()
+    return results
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Find the bench URLs and count queries per page.")
+    parser.add_argument("--out", required=True, help="JSON file to write")
+    args = parser.parse_args(argv)
+    _setup_django()
+    out_dir = os.path.dirname(os.path.abspath(args.out))
+    urls, notes, cookie, editor = discover(out_dir)
+    queries = count_queries(urls, editor)
+    with open(args.out, "w") as fh:
+        json.dump({"urls": urls, "notes": notes, "cookie": cookie, "queries": queries}, fh, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

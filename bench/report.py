@@ -1,0 +1,137 @@
+"""The bench's verdicts (the issue's targets) and its Markdown report."""
+
+
+def _loaded(pages, name):
+    entry = pages.get(name) or {}
+    return entry.get("loaded")
+
+
+def _one(pages, name):
+    entry = pages.get(name) or {}
+    return entry.get("one_client")
+
+
+def _verdict(ok):
+    return "n/a" if ok is None else ("PASS" if ok else "MISS")
+
+
+def targets(result):
+    """Each target of issue 7 with the measured figure, the bound and PASS / MISS (n/a if not measured)."""
+    pages, uncached = result["pages"], result.get("uncached", {})
+    out = []
+
+    def add(name, measured, bound, ok, note=""):
+        out.append({"target": name, "measured": measured, "bound": bound, "verdict": _verdict(ok), "note": note})
+
+    floor = _loaded(pages, "floor")
+    for page, share in (("article_warm", 0.8), ("article_cold", 0.3)):
+        figures = _loaded(pages, page)
+        if floor and figures:
+            ratio = figures["rps"] / floor["rps"]
+            add(f"{pages[page]['label']} >= {share:.0%} of the floor's throughput", f"{ratio:.0%}", f">= {share:.0%}",
+                ratio >= share, f"{figures['rps']:.0f} vs {floor['rps']:.0f} req/s")
+        else:
+            add(f"{page} >= {share:.0%} of the floor", None, f">= {share:.0%}", None)
+    for page in ("search_common", "search_rare", "search_plain"):
+        # Search is measured without the page cache: real searches are too varied to be cache hits.
+        for where, figures in (("uncached, loaded", _loaded(uncached, page)), ("uncached, 1 client", _one(uncached, page))):
+            label = (pages.get(page) or uncached.get(page) or {}).get("label", page)
+            add(f"{label} p95 < 50 ms ({where})", figures and f"{figures['p95_ms']:.1f} ms", "< 50 ms",
+                figures and figures["p95_ms"] < 50)
+    for where, figures in (("loaded", _loaded(pages, "admin_changelist")), ("1 client", _one(pages, "admin_changelist"))):
+        add(f"Admin changelist p95 < 250 ms ({where})", figures and f"{figures['p95_ms']:.1f} ms", "< 250 ms",
+            figures and figures["p95_ms"] < 250)
+    first, deep = _loaded(uncached, "section_first"), _loaded(uncached, "section_deep")
+    if first and deep:
+        ratio = deep["p95_ms"] / first["p95_ms"] if first["p95_ms"] else 0
+        add("Deep section page p95 <= 2x page 1 (uncached, loaded)", f"{ratio:.2f}x", "<= 2x", ratio <= 2,
+            f"{deep['p95_ms']:.1f} vs {first['p95_ms']:.1f} ms")
+    else:
+        add("Deep section page <= 2x page 1", None, "<= 2x", None)
+    small, big = result["queries"]["small"], result["queries"]["big"]
+    differing = [name for name in big if not name.startswith("_") and name in small
+                 and small[name].get("queries_cold") != big[name].get("queries_cold")]
+    add("Queries per page the same at 1k and at the big size", "differ: " + ", ".join(differing) if differing else "same",
+        "same", not differing)
+    return out
+
+
+def _ms(value):
+    return "" if value is None else f"{value:.1f}"
+
+
+def markdown(result):
+    m = result["machine"]
+    c = result["config"]
+    pages, uncached = result["pages"], result.get("uncached", {})
+    q_small, q_big = result["queries"]["small"], result["queries"]["big"]
+    floor, static = _loaded(pages, "floor"), _loaded(pages, "static")
+    lines = [
+        f"# Newsroom bench, {c['stories']:,} stories ({result['run']} UTC)",
+        "",
+        f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory_gib']} GiB; Python {m['python']}, Django {m['django']}, "
+        f"gunicorn {m['gunicorn']}, PostgreSQL {m['postgresql']}, {m['redis']}; load generator: {m['load_generator']}.",
+        f"Load average at start {tuple(round(x, 2) for x in m['loadavg_start'])}, at end "
+        f"{tuple(round(x, 2) for x in m.get('loadavg_end', ()))}. The machine is shared: other engineers ran test "
+        "suites during the run, so absolute figures are noisy; the ratios to the floor and the ceiling, measured "
+        "minutes apart on the same server, are the figures to compare.",
+        "",
+        f"Server: gunicorn, {c['workers']} {c['worker_class']} workers, production settings (DEBUG off), "
+        f"PostgreSQL database `{c['database']}`, page cache: {c['cache']}. Load: {c['connections']} connections for "
+        f"{c['seconds_per_page']} s per page, then 1 client for {c['one_client_seconds']} s (latency without queueing).",
+        "",
+        "| Page | req/s | p50 ms | p95 ms | p99 ms | p95 ms, 1 client | vs floor | vs static | queries miss 1k / big | queries hit |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, entry in pages.items():
+        qs, qb = q_small.get(name, {}), q_big.get(name, {})
+        queries = f"{qs.get('queries_cold', '')} / {qb.get('queries_cold', '')}" if qb else ""
+        hit = str(qb.get("queries_warm", "")) if qb else ""
+        lo, one = entry.get("loaded"), entry.get("one_client")
+        if not lo:
+            lines.append(f"| {entry['label']} | {entry['status']} | | | | | | | {queries} | {hit} |")
+            continue
+        vs_floor = f"{lo['rps'] / floor['rps']:.2f}" if floor else ""
+        vs_static = f"{lo['rps'] / static['rps']:.3f}" if static else ""
+        flag = f" ({lo['status_errors']} bad status)" if lo["status_errors"] else ""
+        lines.append(
+            f"| {entry['label']}{flag} | {lo['rps']:.0f} | {_ms(lo['p50_ms'])} | {_ms(lo['p95_ms'])} | {_ms(lo['p99_ms'])} "
+            f"| {_ms(one['p95_ms'])} | {vs_floor} | {vs_static} | {queries} | {hit} |"
+        )
+    if uncached:
+        u_floor = _loaded(uncached, "floor")
+        lines += [
+            "",
+            "Without the page cache (CACHE_URL=dummy://, every request renders the page: what a cache miss costs, "
+            "and what every search costs):",
+            "",
+            "| Page | req/s | p50 ms | p95 ms | p99 ms | p95 ms, 1 client | vs floor |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for name, entry in uncached.items():
+            lo, one = entry.get("loaded"), entry.get("one_client")
+            if not lo:
+                lines.append(f"| {entry['label']} | {entry['status']} | | | | | |")
+                continue
+            vs_floor = f"{lo['rps'] / u_floor['rps']:.2f}" if u_floor else ""
+            lines.append(f"| {entry['label']} | {lo['rps']:.0f} | {_ms(lo['p50_ms'])} | {_ms(lo['p95_ms'])} | "
+                         f"{_ms(lo['p99_ms'])} | {_ms(one['p95_ms'])} | {vs_floor} |")
+    lines += ["", "| Target | Measured | Bound | Verdict | Note |", "|---|---|---|---|---|"]
+    for t in result["targets"]:
+        lines.append(f"| {t['target']} | {t['measured'] or ''} | {t['bound']} | {t['verdict']} | {t['note']} |")
+    seeded = result["seeding"]
+    big = seeded["big"]
+    lines += [
+        "",
+        f"Seeding: {big['stories']:,} stories in {big['seconds']} s "
+        f"({'reused from an earlier run' if big.get('reused') else 'this run'}); rows: "
+        + ", ".join(f"{k} {v:,}" for k, v in big["counts"].items())
+        + f". The 1k database: {seeded['small']['seconds']} s.",
+        f"Peak RSS per worker (MiB): {result['peak_rss_mb_per_worker']} with the page cache, "
+        f"{result.get('peak_rss_mb_per_worker_uncached')} without.",
+    ]
+    cold = pages.get("article_cold") or {}
+    if "all_misses" in cold:
+        lines.append(f"Cold article run: {'every request was a distinct story (all cache misses)' if cold['all_misses'] else 'the list of distinct stories ran out, so some requests were cache hits'}.")
+    lines.append("")
+    return "\n".join(lines)

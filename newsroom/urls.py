@@ -11,6 +11,12 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
+if settings.NEWSROOM_BENCH_VIEWS:
+    # The benchmark's reference view (bench/views.py); only ever routed when the bench turns it on.
+    from bench.views import urlpatterns as bench_urlpatterns
+
+    urlpatterns = bench_urlpatterns + urlpatterns
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -8,6 +8,7 @@ through Django's storage API, so the same code works on the local disk and on S3
 import hashlib
 import io
 import logging
+import re
 import unicodedata
 import warnings
 from dataclasses import dataclass, field
@@ -130,13 +131,15 @@ def _too_big(size, limit):
     )
 
 
-def _too_many_pixels(width=None, height=None):
+def _too_many_pixels(width=None, height=None, pixels=None):
     limit = max_pixels() // 1_000_000 or 1
     if width and height:
         message = (
             "Ảnh có kích thước %(w)s × %(h)s điểm ảnh, vượt giới hạn %(limit)s megapixel. "
             "Hãy thu nhỏ ảnh rồi tải lại." % {"w": width, "h": height, "limit": limit}
         )
+    elif pixels:
+        message = "Ảnh có %(mp)s megapixel, vượt giới hạn %(limit)s megapixel." % {"mp": pixels // 1_000_000, "limit": limit}
     else:
         message = "Ảnh có quá nhiều điểm ảnh (vượt giới hạn %(limit)s megapixel)." % {"limit": limit}
     return PhotoRejected(message, code="too_many_pixels")
@@ -159,8 +162,9 @@ def _decode(data: bytes) -> tuple[str, Image.Image]:
     """Decode data as one of the allowed formats, checking the pixel count from the header before decoding."""
     try:
         with warnings.catch_warnings():
-            # Pillow only warns between MAX_IMAGE_PIXELS and twice that; here a warning is a refusal.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Pillow refuses above twice MAX_IMAGE_PIXELS while reading the header (DecompressionBombError) and
+            # only warns between the two; that band is refused just below, with the size in the message.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
             width, height = image.size
             if width < 1 or height < 1:
@@ -175,8 +179,9 @@ def _decode(data: bytes) -> tuple[str, Image.Image]:
             image.load()  # the full decode: a truncated or corrupt file fails here
     except PhotoRejected:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _too_many_pixels() from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        claimed = re.search(r"\((\d+) pixels\)", str(error))
+        raise _too_many_pixels(pixels=int(claimed.group(1)) if claimed else None) from None
     except UnidentifiedImageError:
         raise NOT_AN_IMAGE from None
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError, MemoryError) as error:

@@ -8,9 +8,12 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
@@ -24,9 +27,25 @@ RESERVED_SLUGS = {
 }
 
 
+class _OriginalsStorage(LazyObject):
+    """The "originals" storage, looked up again when STORAGES changes (a field keeps its storage for life)."""
+
+    def _setup(self):
+        self._wrapped = storages["originals"] if "originals" in settings.STORAGES else storages["default"]
+
+
+_originals_storage = _OriginalsStorage()
+
+
+@receiver(setting_changed)
+def _forget_originals_storage(*, setting, **kwargs):
+    if setting == "STORAGES":
+        _originals_storage._wrapped = empty
+
+
 def private_storage():
     """Storage for original uploads, which only editors may fetch."""
-    return storages["originals"] if "originals" in settings.STORAGES else storages["default"]
+    return _originals_storage
 
 
 class NormalizedTextMixin:

@@ -40,9 +40,15 @@ def make_author(name=None, **fields) -> Author:
 
 
 def make_photo(alt_text="Ảnh thử nghiệm", credit="Ảnh: Tòa soạn", width=640, height=427, **fields) -> Photo:
-    photo = Photo(alt_text=alt_text, credit=credit, format="JPEG", **fields)
-    photo.image.save("anh.jpg", ContentFile(jpeg_bytes(width, height)), save=False)
-    photo.save()
+    """A photo stored through the real pipeline (articles/images.py), renditions included."""
+    from articles import images
+
+    photo = images.photo_create(file=jpeg_bytes(width, height), alt_text=alt_text, credit=credit,
+                                original_filename="anh.jpg", uploaded_by=fields.pop("uploaded_by", None))
+    if fields:
+        for name, value in fields.items():
+            setattr(photo, name, value)
+        photo.save()
     return photo
 
 

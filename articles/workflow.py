@@ -60,6 +60,16 @@ TRANSITIONS = {
     ]
 }
 
+# Written only by the moves below; an edit of the text (admin save, restore) writes every other column.
+WORKFLOW_FIELDS = {"status", "first_published_at"}
+
+
+def content_fields() -> list[str]:
+    """The columns an edit of a story writes: all but the workflow's, the key and who created it when."""
+    skip = WORKFLOW_FIELDS | {"id", "created_at", "created_by", "source_key"}
+    return [field.name for field in Article._meta.concrete_fields if field.name not in skip]
+
+
 ACTION_LABELS = {action: move.label for action, move in TRANSITIONS.items()} | {
     "system": "Hệ thống", "create": "Tạo bài",
 }
@@ -210,7 +220,7 @@ def _move(action: str, *, article: Article, by, comment: str = "", fields=None) 
                     f"Chưa thể “{move.label}”, bài còn thiếu: {'; '.join(missing)}.", missing=missing
                 )
         from_status = locked.status
-        fields = dict(fields or {})
+        fields = dict(fields(locked) if callable(fields) else fields or {})
         updated = Article.objects.filter(pk=locked.pk, status=from_status).update(status=move.target, **fields)
         if not updated:
             raise WorkflowError("Bài vừa được người khác chuyển trạng thái. Hãy tải lại trang.")
@@ -250,9 +260,10 @@ def article_publish(*, article: Article, by, comment: str = "", publish_at: date
     if publish_at is not None and timezone.is_naive(publish_at):
         publish_at = timezone.make_aware(publish_at)
     published_at = publish_at or now
-    fields = {"published_at": published_at}
-    if article.first_published_at is None:
-        fields["first_published_at"] = published_at
+
+    def fields(locked):
+        return {"published_at": published_at, "first_published_at": locked.first_published_at or published_at}
+
     return _move("publish", article=article, by=by, comment=comment, fields=fields)
 
 

@@ -58,3 +58,31 @@ def _media_and_cache(settings, tmp_path):
 
 def pytest_report_header(config):
     return f"database: {os.environ.get('DATABASE_URL', 'sqlite (default)')}"
+
+
+# Newsroom roles (groups made by migration 0002_roles), each with an author profile for bylines.
+def _staff_with_role(username, group, full_name):
+    user = factories.make_user(username, groups=[group], first_name=full_name.split()[0],
+                               last_name=" ".join(full_name.split()[1:]))
+    factories.make_author(full_name, user=user)
+    return user
+
+
+@pytest.fixture
+def reporter(db):
+    return _staff_with_role("phongvien", "Phóng viên", "Nông Vui")
+
+
+@pytest.fixture
+def other_reporter(db):
+    return _staff_with_role("phongvien2", "Phóng viên", "Hà Thu")
+
+
+@pytest.fixture
+def editor(db):
+    return _staff_with_role("bientap", "Biên tập viên", "Lý Minh")
+
+
+@pytest.fixture
+def superuser(db):
+    return factories.make_user("quantri", superuser=True)

@@ -1,0 +1,73 @@
+"""The story form of the admin: the rich-text body widget and the no-lost-edits check."""
+from django import forms
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from .models import Article
+from .revisions import COMPARED_FIELDS, compare
+from .text import vietnamese_datetime
+from .workflow import TRANSITIONS
+
+
+def body_widget():
+    """The rich-text editor for story bodies; settings.NEWSROOM_BODY_WIDGET names it (the one place)."""
+    return import_string(settings.NEWSROOM_BODY_WIDGET)()
+
+
+class ArticleAdminForm(forms.ModelForm):
+    # The version the writer started from. A save from an older version is refused (optimistic concurrency).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "body" in self.fields:
+            self.fields["body"].widget = body_widget()
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
+        # Set when the save is refused because someone else saved first: the story as it now stands.
+        self.conflict = None
+        self.conflict_rows = []
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_transition_comment()
+        if self.instance.pk:
+            self._check_version(cleaned.get("version"))
+        return cleaned
+
+    def _check_transition_comment(self):
+        """A button that needs a comment refuses before anything is saved, so the writer loses nothing."""
+        move = TRANSITIONS.get(self.data.get("_transition", ""))
+        if move and move.comment_required and not self.data.get("_transition_comment", "").strip():
+            raise forms.ValidationError(f"Hãy ghi {move.comment_label} trước khi bấm “{move.label}”.")
+
+    def _check_version(self, sent):
+        # The row lock is held until the admin's transaction ends, so two saves cannot both pass this check.
+        current = (
+            Article.objects.select_for_update()
+            .only("version", "title", "kicker", "sapo", "body", "updated_at", "last_edited_by")
+            .get(pk=self.instance.pk)
+        )
+        if sent == current.version:
+            return
+        self.conflict = current
+        typed = {name: self.data.get(self.add_prefix(name), "") for name, _ in COMPARED_FIELDS}
+        saved = {name: getattr(current, name) for name, _ in COMPARED_FIELDS}
+        self.conflict_rows = compare(saved, typed)
+        editor = current.last_edited_by
+        name = (editor.get_full_name() or editor.get_username()) if editor else "người khác"
+        # The next save starts from the version now shown: the writer has seen both texts and merged them.
+        data = self.data.copy()
+        data[self.add_prefix("version")] = str(current.version)
+        self.data = data
+        raise forms.ValidationError(
+            "Chưa lưu: %(name)s đã sửa bài này lúc %(when)s, sau khi bạn mở nó. Nội dung bạn gõ vẫn nằm "
+            "nguyên trong các ô dưới đây; bản vừa được lưu và chỗ khác nhau nằm trong khung “Bản đang lưu”. "
+            "Hãy gộp hai bản rồi bấm Lưu lần nữa.",
+            code="stale",
+            params={"name": name, "when": vietnamese_datetime(current.updated_at)},
+        )

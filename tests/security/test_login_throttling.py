@@ -1,0 +1,137 @@
+"""Login throttling (django-axes): lockout per account and per address, cool-off, and the staff's lockout page."""
+import datetime
+
+import pytest
+import time_machine
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tests import factories
+from tests.security.htmlcheck import visible_text
+
+PASSWORD = "mat-khau-thu-nghiem-42"
+LIMIT = settings.AXES_FAILURE_LIMIT
+
+
+@pytest.fixture(autouse=True)
+def clean_axes_state(db):
+    """Every test starts and ends with no recorded attempts (the live-server tests share the database)."""
+    axes_reset()
+    yield
+    axes_reset()
+
+
+@pytest.fixture
+def editor(db):
+    return factories.make_user("bientapvien", superuser=True, password=PASSWORD)
+
+
+@pytest.fixture
+def reporter(db):
+    return factories.make_user("phongvien", password=PASSWORD)
+
+
+def attempt(username, password, ip="203.0.113.7", client=None):
+    client = client or Client()
+    response = client.post(reverse("admin:login"), {"username": username, "password": password,
+                                                     "next": reverse("admin:index")}, REMOTE_ADDR=ip)
+    return client, response
+
+
+def logged_in(client):
+    return SESSION_KEY in client.session
+
+
+def fail(username, times, ip="203.0.113.7"):
+    for _ in range(times):
+        _, response = attempt(username, "sai-mat-khau", ip)
+    return response
+
+
+def test_settings_lock_by_account_and_by_address():
+    """The axes backend comes first, and both the username and the address are lockout keys."""
+    assert settings.AUTHENTICATION_BACKENDS[0] == "articles.security.LoginThrottleBackend"
+    assert settings.AXES_LOCKOUT_PARAMETERS == ["username", "ip_address"]
+    assert settings.AXES_COOLOFF_TIME >= datetime.timedelta(minutes=5)
+    assert "axes.middleware.AxesMiddleware" in settings.MIDDLEWARE
+
+
+def test_a_few_wrong_passwords_are_forgiven(editor):
+    """Fewer failures than the limit, then the right password: the editor is logged in."""
+    fail("bientapvien", LIMIT - 1)
+    client, response = attempt("bientapvien", PASSWORD)
+    assert response.status_code == 302 and logged_in(client)
+
+
+def test_account_is_locked_after_the_limit_even_with_the_right_password(editor):
+    """After LIMIT failures the right password is refused too, with a Vietnamese page and 429."""
+    response = fail("bientapvien", LIMIT)
+    assert response.status_code == 429
+    client, response = attempt("bientapvien", PASSWORD)
+    assert response.status_code == 429 and not logged_in(client)
+    text = visible_text(response.content.decode())
+    assert "Tạm khóa đăng nhập" in text
+    assert f"{int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)} phút" in text
+    assert int(response["Retry-After"]) == int(settings.AXES_COOLOFF_TIME.total_seconds())
+
+
+def test_account_lockout_follows_the_account_across_addresses(editor):
+    """Failures spread over many addresses still lock the account, also from a fresh address."""
+    for n in range(LIMIT):
+        fail("bientapvien", 1, ip=f"198.51.100.{n + 1}")
+    client, response = attempt("bientapvien", PASSWORD, ip="192.0.2.200")
+    assert response.status_code == 429 and not logged_in(client)
+
+
+def test_address_lockout_covers_every_account(editor, reporter):
+    """One address guessing many usernames is locked for every account, including a real one."""
+    for n in range(LIMIT):
+        fail(f"doan-ten-{n}", 1, ip="203.0.113.50")
+    client, response = attempt("phongvien", PASSWORD, ip="203.0.113.50")
+    assert response.status_code == 429 and not logged_in(client)
+
+
+def test_other_accounts_and_addresses_are_not_affected(editor, reporter):
+    """A locked account does not stop a colleague on another machine from logging in."""
+    fail("bientapvien", LIMIT, ip="203.0.113.7")
+    client, response = attempt("phongvien", PASSWORD, ip="198.51.100.9")
+    assert response.status_code == 302 and logged_in(client)
+
+
+def test_lockout_ends_after_the_cool_off(editor):
+    """Once the cool-off has passed, the right password works again."""
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        fail("bientapvien", LIMIT)
+        assert attempt("bientapvien", PASSWORD)[1].status_code == 429
+    with time_machine.travel(start + settings.AXES_COOLOFF_TIME + datetime.timedelta(minutes=1), tick=False):
+        client, response = attempt("bientapvien", PASSWORD)
+        assert response.status_code == 302 and logged_in(client)
+
+
+def test_success_resets_the_count(editor):
+    """A successful login clears earlier failures, so a later typo does not lock the editor out."""
+    fail("bientapvien", LIMIT - 1)
+    assert attempt("bientapvien", PASSWORD)[1].status_code == 302
+    fail("bientapvien", LIMIT - 1)
+    client, response = attempt("bientapvien", PASSWORD)
+    assert response.status_code == 302 and logged_in(client)
+
+
+def test_lockout_page_answers_without_a_500_for_odd_usernames(db):
+    """Hostile usernames (markup, NUL, 5,000 characters) count as failures and end on the lockout page."""
+    for username in ["<script>alert(1)</script>", "a\x00b", "x" * 5000, "' OR 1=1 --", "Đặng\u202eNgọc"]:
+        _, response = attempt(username, "sai", ip="203.0.113.90")
+        assert response.status_code in (200, 429)
+    # Names the form itself refuses (NUL, over 150 characters) never reach authentication; the rest count.
+    assert fail("ten-binh-thuong", LIMIT, ip="203.0.113.90").status_code == 429
+
+
+def test_test_client_login_is_not_throttled(editor):
+    """Code that logs in without a request (the test client, a shell) is let through by the axes backend."""
+    client = Client()
+    assert client.login(username="bientapvien", password=PASSWORD)

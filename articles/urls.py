@@ -1,11 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "articles"
 
+# Section slugs share the top of the URL space: keep models.RESERVED_SLUGS in step with the fixed paths.
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tim-kiem/", views.search, name="search"),
+    path("rss/", views.public_page(feeds.LatestStoriesFeed()), name="rss"),
+    path("rss/<slug:slug>/", views.public_page(feeds.LatestStoriesFeed()), name="rss-section"),
+    path("atom/", views.public_page(feeds.AtomStoriesFeed()), name="atom"),
+    path("atom/<slug:slug>/", views.public_page(feeds.AtomStoriesFeed()), name="atom-section"),
     path("tac-gia/<slug:slug>/", views.author_detail, name="author"),
     path("chu-de/<slug:slug>/", views.tag_detail, name="tag"),
     path("<slug:slug>/", views.section_detail, name="section"),

@@ -1,57 +1,164 @@
-"""The public site. Every query starts from Article.objects.published()."""
-from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+"""The public site. Every query starts from Article.objects.published(); every page goes through the page cache."""
+from datetime import timedelta
 
-from .models import Article, Author, Byline, Caption, Section, Tag
+from django.conf import settings
+from django.db import connection
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from . import seo
+from . import search as story_search
+from .caching import public_page, site_state
+from .models import Article, Author, Byline, Caption, Section, Status, Tag
+from .pagination import story_page
 from .rendering import body_with_photos
 
-PAGE_SIZE = 20
+HOME_LATEST = 12
+SECTION_BLOCK = 4
+RELATED_COUNT = 6
+FEATURED_MAX_AGE = timedelta(days=3)  # an editor's choice leads the home page for at most this long
+# A story edited this long after it went out shows "Cập nhật" with the time of the edit.
+UPDATE_NOTICE_AFTER = timedelta(minutes=10)
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("trang"))
+def _ids_of_any(querysets):
+    """One id filter matching the union of several small, sliced id querysets (one SQL query in all)."""
+    if connection.features.supports_slicing_ordering_in_compound:
+        first, *rest = querysets
+        return Q(id__in=first.union(*rest, all=True)) if rest else Q(id__in=first)
+    condition = Q()
+    for queryset in querysets:
+        condition |= Q(id__in=queryset)
+    return condition
 
 
+def _newest(queryset):
+    return queryset.order_by("-published_at", "-id")
+
+
+def for_teasers(queryset):
+    """Stories as teasers: section, bylines, lead photo and its renditions, in a fixed number of queries."""
+    return queryset.for_listing()
+
+
+@require_safe
+@public_page
 def home(request):
-    latest = list(Article.objects.published().for_listing()[:PAGE_SIZE + 1])
-    lead = next((a for a in latest if a.is_featured), latest[0] if latest else None)
-    rest = [a for a in latest if a is not lead][:PAGE_SIZE]
-    return render(request, "articles/home.html", {"lead": lead, "latest": rest})
+    now = timezone.now()
+    published = Article.objects.published(now=now)
+    sections = site_state(request)["sections"]
+    wanted = [_newest(published).values("id")[:HOME_LATEST + 1],
+              _newest(published.filter(is_featured=True, published_at__gte=now - FEATURED_MAX_AGE)).values("id")[:1]]
+    wanted += [_newest(published.filter(section_id=s["id"])).values("id")[:SECTION_BLOCK + 1] for s in sections]
+    stories = list(_newest(for_teasers(published.filter(_ids_of_any(wanted)))))
+    # The union holds the newest stories overall, per section and the newest recent featured one, so
+    # sorting it again gives each block exactly what its own query would.
+    lead = next((a for a in stories if a.is_featured and a.published_at >= now - FEATURED_MAX_AGE), None)
+    lead = lead or (stories[0] if stories else None)
+    latest = [a for a in stories if a is not lead][:HOME_LATEST]
+    by_section = {s["id"]: [] for s in sections}
+    for article in stories:
+        block = by_section.get(article.section_id)
+        if block is not None and article is not lead and len(block) < SECTION_BLOCK:
+            block.append(article)
+    blocks = [{"section": s, "url": reverse("articles:section", kwargs={"slug": s["slug"]}), "stories": by_section[s["id"]]}
+              for s in sections if by_section[s["id"]]]
+    meta = seo.PageMeta(
+        title=f"{settings.NEWSROOM_NAME} - Tin tức, thời sự địa phương",
+        description=f"Tin tức mới nhất của {settings.NEWSROOM_NAME}: thời sự, kinh tế, xã hội, văn hóa, thể thao.",
+        path="/", structured_data=seo.website_structured_data(),
+    )
+    return render(request, "articles/home.html", {"lead": lead, "latest": latest, "blocks": blocks, "meta": meta})
 
 
+def _list_page(request, queryset, *, template_context, heading, description, crumbs):
+    page = story_page(for_teasers(queryset), request.GET)
+    if "sau" in request.GET and page.is_first:
+        return redirect(request.path)
+    path = request.path
+    if not page.is_first:
+        cursor_name = "truoc" if request.GET.get("truoc") else "sau"
+        path = f"{request.path}?{cursor_name}={request.GET[cursor_name]}"
+    meta = seo.PageMeta(
+        title=heading if page.is_first else f"{heading} - tin cũ hơn",
+        description=seo.describe(description) or f"Tin bài {heading} - {settings.NEWSROOM_NAME}",
+        path=path, structured_data=seo.collection_structured_data(heading, request.path, crumbs),
+    )
+    return render(request, "articles/article_list.html",
+                  {"heading": heading, "page": page, "meta": meta, "crumbs": crumbs, **template_context})
+
+
+@require_safe
+@public_page
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
-    page = _page(request, Article.objects.published().filter(section=section).for_listing())
-    return render(request, "articles/article_list.html", {"heading": section.name, "page": page, "section": section})
+    return _list_page(
+        request, Article.objects.published().filter(section=section), template_context={"section": section},
+        heading=section.name, description=section.description,
+        crumbs=[("Trang chủ", "/"), (section.name, section.get_absolute_url())],
+    )
 
 
+@require_safe
+@public_page
 def author_detail(request, slug):
     author = get_object_or_404(Author.objects.select_related("portrait"), slug=slug)
-    page = _page(request, Article.objects.published().filter(bylines__author=author).for_listing())
-    return render(request, "articles/article_list.html", {"heading": author.name, "page": page, "author": author})
+    return _list_page(
+        request, Article.objects.published().filter(bylines__author=author), template_context={"author": author},
+        heading=author.name, description=author.bio,
+        crumbs=[("Trang chủ", "/"), ("Tác giả", None), (author.name, author.get_absolute_url())],
+    )
 
 
+@require_safe
+@public_page
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    page = _page(request, Article.objects.published().filter(tags=tag).for_listing())
-    return render(request, "articles/article_list.html", {"heading": tag.name, "page": page, "tag": tag})
-
-
-def article_detail(request, section, slug):
-    article = get_object_or_404(
-        Article.objects.published()
-        .select_related("section")
-        .prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-            Prefetch("captions", queryset=Caption.objects.select_related("photo")),
-            "corrections",
-        ),
-        slug=slug,
+    return _list_page(
+        request, Article.objects.published().filter(tags=tag), template_context={"tag": tag},
+        heading=tag.name, description=f"Tin bài về chủ đề {tag.name}",
+        crumbs=[("Trang chủ", "/"), ("Chủ đề", None), (tag.name, tag.get_absolute_url())],
     )
+
+
+def with_story_parts(queryset):
+    """queryset with everything the article page shows, in a fixed number of queries."""
+    return queryset.select_related("section").prefetch_related(
+        Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("order", "id")),
+        Prefetch("captions", queryset=Caption.objects.select_related("photo")),
+        "corrections",
+        "tags",
+    )
+
+
+@require_safe
+@public_page
+def article_detail(request, section, slug):
+    article = with_story_parts(Article.objects.published().filter(slug=slug)).first()
+    if article is None:
+        if Article.objects.filter(slug=slug, status=Status.UNPUBLISHED).exists():
+            return gone(request)
+        raise Http404("Không có bài viết này.")
     if article.section.slug != section:
         return redirect(article, permanent=True)
     return render(request, "articles/article_detail.html", article_context(article))
+
+
+def related_stories(article, tag_ids=()):
+    """Xem thêm: published stories of the same section or sharing a tag, newest first, never the story itself."""
+    published = Article.objects.published().exclude(pk=article.pk)
+    candidates = [_newest(published.filter(section_id=article.section_id)).values("id")[:RELATED_COUNT]]
+    if tag_ids:
+        candidates.append(_newest(published.filter(tags__in=list(tag_ids))).values("id")[:RELATED_COUNT])
+    return list(
+        _newest(published.filter(_ids_of_any(candidates))).select_related("section")
+        .only("title", "slug", "kicker", "published_at", "section__slug", "section__name")[:RELATED_COUNT]
+    )
 
 
 def article_context(article):
@@ -59,14 +166,85 @@ def article_context(article):
     captions = list(article.captions.all())
     lead = next((c for c in captions if c.is_lead), None)
     inline = [c for c in captions if c is not lead]
-    related = (
-        Article.objects.published().filter(section_id=article.section_id).exclude(pk=article.pk)
-        .select_related("section").only("title", "slug", "published_at", "section__slug")[:5]
+    bylines = list(article.bylines.all())
+    corrections = list(article.corrections.all())
+    tags = list(article.tags.all())
+    modified = seo.article_modified(article)
+    went_out = article.first_published_at or article.published_at
+    updated = modified if went_out and modified and modified - went_out > UPDATE_NOTICE_AFTER else None
+    crumbs = [("Trang chủ", "/"), (article.section.name, article.section.get_absolute_url())]
+    meta = seo.PageMeta(
+        title=article.title, description=seo.describe(article.sapo) or seo.describe(article.title),
+        path=article.get_absolute_url(), og_type="article", photo=lead.photo if lead else None,
+        published=article.published_at, modified=modified, section=article.section.name,
+        tags=[t.name for t in tags],
+        structured_data=seo.article_structured_data(
+            article, lead_caption=lead, bylines=bylines, corrections=corrections, photos=inline),
     )
     return {
         "article": article,
         "lead_caption": lead,
         "body_items": body_with_photos(article.body, inline),
-        "bylines": list(article.bylines.all()),
-        "related": related,
+        "bylines": bylines,
+        "corrections": corrections,
+        "tags": tags,
+        "updated_at": updated,
+        "related": related_stories(article, [t.pk for t in tags]),
+        "crumbs": crumbs,
+        "meta": meta,
+        "share_url": meta.canonical,
     }
+
+
+MAX_SEARCH_PAGE = story_search.MAX_PAGES
+
+
+def _page_number(value):
+    try:
+        number = int(str(value or "1")[:6])
+    except ValueError:
+        return 1
+    return min(max(number, 1), MAX_SEARCH_PAGE)
+
+
+@require_safe
+@public_page
+def search(request):
+    raw = request.GET.get("q", "")
+    results = story_search.search(raw, page=_page_number(request.GET.get("trang")))
+    meta = seo.PageMeta(
+        title=f"Tìm kiếm: {results.query}" if results.query else "Tìm kiếm",
+        description=f"Tìm tin bài trên {settings.NEWSROOM_NAME}", path=reverse("articles:search"), noindex=True,
+    )
+    return render(request, "articles/search.html", {"results": results, "meta": meta})
+
+
+def gone(request):
+    """410: the story was withdrawn (unpublished) by the newsroom."""
+    meta = seo.PageMeta(title="Bài viết đã được gỡ", path=request.path, noindex=True)
+    return render(request, "410.html", {"meta": meta}, status=410)
+
+
+def page_not_found(request, exception=None):
+    """404 in the site's design."""
+    meta = seo.PageMeta(title="Không tìm thấy trang", path=request.path, noindex=True)
+    return render(request, "404.html", {"meta": meta}, status=404)
+
+
+def server_error(request):
+    """500 in the site's design, rendered without the database (it may be what failed)."""
+    template = loader.get_template("500.html")
+    return HttpResponse(template.render({"NEWSROOM_NAME": settings.NEWSROOM_NAME}), status=500)
+
+
+@require_safe
+@public_page
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: " + reverse("articles:search"),
+        "",
+        "Sitemap: " + seo.absolute(reverse("sitemap-index")),
+        "Sitemap: " + seo.absolute(reverse("sitemap-news")),
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -2,14 +2,26 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from articles import sitemaps as newsroom_sitemaps
+from articles import views as public_views
+
 admin.site.site_header = f"{settings.NEWSROOM_NAME} - Tòa soạn"
 admin.site.site_title = "Tòa soạn"
 admin.site.index_title = "Quản trị nội dung"
 
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
+    path("robots.txt", public_views.robots_txt, name="robots-txt"),
+    path("sitemap.xml", newsroom_sitemaps.index, name="sitemap-index"),
+    path("sitemap-trang.xml", newsroom_sitemaps.pages, name="sitemap-pages"),
+    path("sitemap-<int:year>-<int:month>.xml", newsroom_sitemaps.month, name="sitemap-month"),
+    path("sitemap-news.xml", newsroom_sitemaps.news, name="sitemap-news"),
     path("", include("articles.urls")),
 ]
+
+# Error pages in the site's design (templates/404.html, templates/500.html).
+handler404 = "articles.views.page_not_found"
+handler500 = "articles.views.server_error"
 
 if settings.NEWSROOM_BENCH_VIEWS:
     # The benchmark's reference view (bench/views.py); only ever routed when the bench turns it on.

@@ -1,4 +1,5 @@
 from django import template
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from .. import text
@@ -16,3 +17,16 @@ def vn_datetime(value):
 def trusted_body_html(block):
     """A block of a body that Article.save() has already passed through richtext.sanitize_html."""
     return mark_safe(block)  # noqa: S308 - sanitised on every save path (articles/richtext.py)
+
+
+@register.simple_tag
+def section_url(section):
+    """The address of a section given as a model or as the cached menu's {'slug': ...} dict."""
+    slug = section["slug"] if isinstance(section, dict) else section.slug
+    return reverse("articles:section", kwargs={"slug": slug})
+
+
+@register.filter
+def iso_datetime(value):
+    """ISO 8601 for <time datetime> and meta tags."""
+    return value.isoformat() if value else ""

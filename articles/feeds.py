@@ -1,0 +1,81 @@
+"""RSS 2.0 and Atom feeds of the latest published stories, for the whole paper and for each section."""
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Enclosure
+
+from . import seo
+from .models import Article, Section
+
+FEED_SIZE = 30
+
+
+class LatestStoriesFeed(Feed):
+    """The newest stories of the paper, or of one section when the URL names it."""
+
+    language = "vi"
+    ttl = 5  # minutes; RSS readers may poll that often
+
+    def get_object(self, request, slug=None):
+        return get_object_or_404(Section, slug=slug) if slug else None
+
+    def title(self, section):
+        return f"{section.name} - {settings.NEWSROOM_NAME}" if section else settings.NEWSROOM_NAME
+
+    def description(self, section):
+        if section:
+            return section.description or f"Tin mới nhất chuyên mục {section.name} của {settings.NEWSROOM_NAME}"
+        return f"Tin mới nhất của {settings.NEWSROOM_NAME}"
+
+    subtitle = description
+
+    def link(self, section):
+        return seo.absolute(section.get_absolute_url() if section else reverse("articles:home"))
+
+    def feed_url(self, section):
+        name = "articles:atom" if isinstance(self, AtomStoriesFeed) else "articles:rss"
+        if section:
+            return seo.absolute(reverse(name + "-section", kwargs={"slug": section.slug}))
+        return seo.absolute(reverse(name))
+
+    def items(self, section):
+        stories = Article.objects.published().for_listing().order_by("-published_at", "-id")
+        if section:
+            stories = stories.filter(section=section)
+        return stories[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.sapo
+
+    def item_link(self, item):
+        return seo.absolute(item.get_absolute_url())
+
+    def item_guid(self, item):
+        return seo.absolute(item.get_absolute_url())
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return seo.article_modified(item)
+
+    def item_author_name(self, item):
+        return ", ".join(b.author.name for b in item.bylines.all()) or None
+
+    def item_categories(self, item):
+        return [item.section.name]
+
+    def item_enclosures(self, item):
+        lead = item.lead_captions[0] if item.lead_captions else None
+        if not lead or not lead.photo.image:
+            return []
+        mime = {"png": "image/png", "webp": "image/webp"}.get(lead.photo.image.name.rsplit(".", 1)[-1], "image/jpeg")
+        return [Enclosure(seo.absolute(lead.photo.image.url), str(lead.photo.file_size or 0), mime)]
+
+
+class AtomStoriesFeed(LatestStoriesFeed):
+    feed_type = Atom1Feed

@@ -1,0 +1,84 @@
+"""Keyset pagination for lists of stories: page 5000 of a section costs what page 1 costs.
+
+A page is named by the story it continues from (`?truoc=<cursor>` for older stories, `?sau=<cursor>`
+for newer ones), never by an OFFSET, so the database seeks straight into the (published_at, id) index.
+A cursor URL always shows the same stories, which also makes it a good cache key.
+"""
+import datetime
+import re
+from dataclasses import dataclass, field
+
+PAGE_SIZE = 20
+_CURSOR = re.compile(r"^(\d{1,17})-(\d{1,18})$")
+
+
+def make_cursor(article) -> str:
+    """'<microseconds since 1970>-<id>' for a story's place in a newest-first list."""
+    stamp = article.published_at
+    micros = (stamp - datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)) // datetime.timedelta(microseconds=1)
+    return f"{micros}-{article.pk}"
+
+
+def parse_cursor(value):
+    """(published_at, id) from a cursor, or None for anything malformed or out of range."""
+    match = _CURSOR.match(value or "")
+    if not match:
+        return None
+    try:
+        stamp = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc) + datetime.timedelta(
+            microseconds=int(match.group(1)))
+    except OverflowError:
+        return None
+    if stamp.year > 9000:
+        return None
+    return stamp, int(match.group(2))
+
+
+@dataclass
+class StoryPage:
+    stories: list = field(default_factory=list)
+    older: str | None = None  # cursor for the next (older) page
+    newer: str | None = None  # cursor for the previous (newer) page
+    is_first: bool = True
+
+    def __iter__(self):
+        return iter(self.stories)
+
+    def __len__(self):
+        return len(self.stories)
+
+    @property
+    def has_other_pages(self):
+        return bool(self.older or self.newer)
+
+
+def story_page(queryset, params, size=PAGE_SIZE) -> StoryPage:
+    """One page of queryset (published stories, any filter) newest first, placed by the request's cursor."""
+    before = parse_cursor(params.get("truoc"))
+    after = None if before else parse_cursor(params.get("sau"))
+    page = StoryPage()
+    if before:
+        stamp, pk = before
+        rows = list(
+            queryset.filter(published_at__lte=stamp).exclude(published_at=stamp, id__gte=pk)
+            .order_by("-published_at", "-id")[:size + 1]
+        )
+        page.is_first = False
+        page.stories = rows[:size]
+        page.older = make_cursor(rows[size - 1]) if len(rows) > size else None
+        page.newer = make_cursor(rows[0]) if rows else None
+    elif after:
+        stamp, pk = after
+        rows = list(
+            queryset.filter(published_at__gte=stamp)
+            .exclude(published_at=stamp, id__lte=pk).order_by("published_at", "id")[:size + 1]
+        )
+        page.is_first = len(rows) <= size
+        page.stories = list(reversed(rows[:size]))
+        page.newer = make_cursor(page.stories[0]) if len(rows) > size else None
+        page.older = make_cursor(page.stories[-1]) if page.stories else None
+    else:
+        rows = list(queryset.order_by("-published_at", "-id")[:size + 1])
+        page.stories = rows[:size]
+        page.older = make_cursor(rows[size - 1]) if len(rows) > size else None
+    return page

@@ -1,0 +1,118 @@
+"""Searching published stories, with or without Vietnamese diacritics.
+
+Both the stories and the query are folded with text.fold ("Đại hội Đảng" -> "dai hoi dang"), so
+diacritics and case never matter. Results come in two tiers, each newest first: stories whose title
+holds every word, then stories that hold every word in their kicker, sapo or body.
+
+On PostgreSQL the match runs on the stored, GIN-indexed tsvector `search_document` (migration 0003);
+elsewhere it falls back to LIKE on the folded columns.
+"""
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
+
+from . import text
+from .models import Article
+
+MAX_QUERY_CHARS = 200  # longer input is cut before folding: nobody types more, and it bounds the work
+MAX_WORDS = 8
+MAX_WORD_CHARS = 40
+PAGE_SIZE = 20
+MAX_PAGES = 50  # deep result pages are not useful to readers and would need large offsets
+
+
+@dataclass
+class SearchResults:
+    query: str = ""
+    words: list = field(default_factory=list)
+    page: int = 1
+    stories: list = field(default_factory=list)
+    has_next: bool = False
+
+    @property
+    def has_previous(self):
+        return self.page > 1
+
+
+def search_words(raw) -> list[str]:
+    """The folded words of a visitor's query: ASCII letters and digits only, bounded in number and length."""
+    folded = text.fold(str(raw or "")[:MAX_QUERY_CHARS])
+    words = []
+    for word in folded.split():
+        word = word[:MAX_WORD_CHARS]
+        if word not in words:
+            words.append(word)
+    return words[:MAX_WORDS]
+
+
+def _postgres_match(words, title_only=False, negate=False):
+    # Words are [a-z0-9]+ (text.fold guarantees it), so the tsquery text cannot carry operators;
+    # it still travels as a parameter.
+    weight = ":A" if title_only else ""
+    tsquery = " & ".join(f"{word}{weight}" for word in words)
+    sql = "articles_article.search_document @@ to_tsquery('simple'::regconfig, %s)"
+    return RawSQL(f"NOT ({sql})" if negate else sql, [tsquery], output_field=BooleanField())
+
+
+def _fallback_word(column, word):
+    # The folded columns hold single-space separated words: match whole words, not substrings.
+    return (Q(**{column: word}) | Q(**{f"{column}__startswith": f"{word} "})
+            | Q(**{f"{column}__endswith": f" {word}"}) | Q(**{f"{column}__contains": f" {word} "}))
+
+
+def _fallback_match(words, title_only=False):
+    condition = Q()
+    for word in words:
+        in_title = _fallback_word("search_title", word)
+        condition &= in_title if title_only else (in_title | _fallback_word("search_body", word))
+    return condition
+
+
+def matching(queryset, words, *, title_only=False):
+    """queryset narrowed to stories holding every word (in the title only, if asked)."""
+    if connection.vendor == "postgresql":
+        return queryset.filter(_postgres_match(words, title_only))
+    return queryset.filter(_fallback_match(words, title_only))
+
+
+def matching_outside_title(queryset, words):
+    """queryset narrowed to stories holding every word, but not all of them in the title."""
+    if connection.vendor == "postgresql":
+        return queryset.filter(_postgres_match(words)).filter(_postgres_match(words, title_only=True, negate=True))
+    return queryset.filter(_fallback_match(words)).exclude(_fallback_match(words, title_only=True))
+
+
+def _ordered(queryset):
+    return queryset.order_by("-published_at", "-id")
+
+
+def search(raw_query, page: int = 1) -> SearchResults:
+    """One page of published stories matching raw_query: title matches first, then the rest, newest first."""
+    words = search_words(raw_query)
+    page = max(1, min(page, MAX_PAGES))
+    results = SearchResults(query=text.normalize(str(raw_query or "")[:MAX_QUERY_CHARS]), words=words, page=page)
+    if not words:
+        return results
+
+    published = Article.objects.published()
+    start = (page - 1) * PAGE_SIZE
+    wanted = start + PAGE_SIZE + 1  # one more than the page, to know whether another page follows
+    # Ids only: at most MAX_PAGES * PAGE_SIZE of them, read from the index and the primary key.
+    title_ids = list(_ordered(matching(published, words, title_only=True)).values_list("id", flat=True)[:wanted])
+    ids = title_ids[start:wanted]
+    if len(title_ids) < wanted:
+        # Every title match is known; the page continues with the stories matching elsewhere.
+        body_start = max(0, start - len(title_ids))
+        body_count = wanted - start - len(ids)
+        body_ids = _ordered(matching_outside_title(published, words)).values_list("id", flat=True)
+        ids += list(body_ids[body_start:body_start + body_count])
+    results.has_next = len(ids) > PAGE_SIZE and page < MAX_PAGES
+    ids = ids[:PAGE_SIZE]
+    if ids:
+        from .views import for_teasers
+
+        by_id = {a.id: a for a in for_teasers(published.filter(id__in=ids))}
+        results.stories = [by_id[i] for i in ids if i in by_id]
+    return results

@@ -1,0 +1,160 @@
+"""What search engines and social networks read: page metadata, canonical URLs and schema.org JSON-LD.
+
+Every public page hands the template one PageMeta; base.html turns it into the title, description,
+canonical link, OpenGraph and Twitter card tags, and prints the page's JSON-LD in one block
+(`{% block structured_data %}`), escaped so that no story text can close the script element.
+"""
+import json
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+DESCRIPTION_CHARS = 200
+
+
+def absolute(url: str) -> str:
+    """The public address of a site path or media URL ('/thoi-su/' -> 'https://baotin.vn/thoi-su/')."""
+    if not url:
+        return ""
+    if url.startswith(("http://", "https://")):
+        return url
+    if url.startswith("//"):
+        return "https:" + url
+    return settings.NEWSROOM_SITE_URL + ("" if url.startswith("/") else "/") + url
+
+
+def describe(text: str) -> str:
+    """A meta description: one line, at most DESCRIPTION_CHARS characters."""
+    return Truncator(" ".join((text or "").split())).chars(DESCRIPTION_CHARS)
+
+
+@dataclass
+class PageMeta:
+    title: str
+    description: str = ""
+    path: str = "/"
+    og_type: str = "website"
+    photo: object = None
+    published: object = None
+    modified: object = None
+    section: str = ""
+    tags: list = field(default_factory=list)
+    noindex: bool = False
+    structured_data: object = None
+
+    @property
+    def full_title(self):
+        """The <title>: the page's own title, then the paper's name."""
+        if settings.NEWSROOM_NAME in self.title:
+            return self.title
+        return f"{self.title} - {settings.NEWSROOM_NAME}"
+
+    @property
+    def canonical(self):
+        return absolute(self.path)
+
+    @property
+    def image_url(self):
+        return absolute(self.photo.image.url) if self.photo and self.photo.image else ""
+
+    @property
+    def json_ld(self):
+        return render_json_ld(self.structured_data) if self.structured_data else ""
+
+
+def render_json_ld(data) -> str:
+    """JSON for a <script type="application/ld+json"> element: '<', '>' and '&' escaped as \\u sequences."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return mark_safe(text)  # noqa: S308 - JSON with the HTML-significant characters escaped above
+
+
+def publisher():
+    return {"@type": "NewsMediaOrganization", "name": settings.NEWSROOM_NAME, "url": absolute("/")}
+
+
+def breadcrumb_list(crumbs):
+    """crumbs: [(name, path)] from the home page down."""
+    return {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": name, "item": absolute(path)}
+            for n, (name, path) in enumerate(crumbs, start=1)
+        ],
+    }
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def article_modified(article):
+    """When the story last changed for readers: its last edit, never before its publication."""
+    if article.published_at and article.updated_at:
+        return max(article.published_at, article.updated_at)
+    return article.updated_at or article.published_at
+
+
+def article_structured_data(article, *, lead_caption, bylines, corrections, photos):
+    """schema.org NewsArticle (with breadcrumbs) for one story."""
+    section_url = article.section.get_absolute_url()
+    news = {
+        "@type": "NewsArticle",
+        "@id": absolute(article.get_absolute_url()) + "#bai-viet",
+        "mainEntityOfPage": absolute(article.get_absolute_url()),
+        "headline": Truncator(article.title).chars(110),
+        "description": describe(article.sapo),
+        "inLanguage": "vi",
+        "articleSection": article.section.name,
+        "datePublished": _iso(article.published_at),
+        "dateModified": _iso(article_modified(article)),
+        "author": [
+            {"@type": "Person", "name": b.author.name, "url": absolute(b.author.get_absolute_url())} for b in bylines
+        ] or [{"@type": "Organization", "name": settings.NEWSROOM_NAME}],
+        "publisher": publisher(),
+    }
+    images = [c.photo for c in ([lead_caption] if lead_caption else []) + [c for c in photos if c is not lead_caption]]
+    if images:
+        news["image"] = [
+            {"@type": "ImageObject", "url": absolute(p.image.url), "width": p.width, "height": p.height,
+             "caption": p.alt_text} for p in images if p.image
+        ]
+    if corrections:
+        news["correction"] = [
+            {"@type": "CorrectionComment", "text": c.text, "datePublished": _iso(c.created_at)} for c in corrections
+        ]
+    crumbs = breadcrumb_list([("Trang chủ", "/"), (article.section.name, section_url),
+                              (article.title, article.get_absolute_url())])
+    return {"@context": "https://schema.org", "@graph": [news, crumbs]}
+
+
+def website_structured_data():
+    """The home page: the paper itself and its search box."""
+    return {
+        "@context": "https://schema.org",
+        "@graph": [
+            {
+                "@type": "WebSite", "name": settings.NEWSROOM_NAME, "url": absolute("/"), "inLanguage": "vi",
+                "potentialAction": {
+                    "@type": "SearchAction",
+                    "target": {"@type": "EntryPoint", "urlTemplate": absolute(reverse("articles:search")) + "?q={q}"},
+                    "query-input": "required name=q",
+                },
+            },
+            publisher(),
+        ],
+    }
+
+
+def collection_structured_data(name, path, crumbs):
+    """A section, author or tag page."""
+    return {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "CollectionPage", "name": name, "url": absolute(path), "inLanguage": "vi"},
+            breadcrumb_list(crumbs),
+        ],
+    }

@@ -1,0 +1,105 @@
+"""Sitemaps: an index, one sitemap for the site's pages, one per month of stories, and a Google News sitemap.
+
+Stories are split by month of publication rather than by page number, so each sitemap URL keeps
+listing the same stories for ever (a good cache key) and no query needs an OFFSET. A month holds at
+most MAX_URLS stories, the protocol's limit.
+"""
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Min
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from . import seo
+from .caching import public_page, site_state
+from .models import Article, Author, Tag
+
+MAX_URLS = 50_000
+NEWS_WINDOW = datetime.timedelta(days=2)
+NEWS_MAX = 1000
+XML = "application/xml; charset=utf-8"
+
+
+def _local_month_start(year, month):
+    return datetime.datetime(year, month, 1, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def _next_month(year, month):
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _months(since, until):
+    """(year, month) from the month of `since` to the month of `until`, newest first, local time."""
+    since, until = timezone.localtime(since), timezone.localtime(until)
+    year, month = since.year, since.month
+    months = []
+    while (year, month) <= (until.year, until.month):
+        months.append((year, month))
+        year, month = _next_month(year, month)
+    return list(reversed(months))
+
+
+@require_safe
+@public_page
+def index(request):
+    now = timezone.now()
+    first = Article.objects.published(now=now).aggregate(first=Min("published_at"))["first"]
+    sitemaps = [seo.absolute(reverse("sitemap-pages"))]
+    if first:
+        sitemaps += [seo.absolute(reverse("sitemap-month", kwargs={"year": y, "month": m}))
+                     for y, m in _months(first, now)]
+    return render(request, "sitemaps/index.xml", {"sitemaps": sitemaps}, content_type=XML)
+
+
+@require_safe
+@public_page
+def pages(request):
+    """The home page, the sections, the authors and the tags."""
+    urls = [{"loc": seo.absolute("/"), "changefreq": "hourly", "priority": "1.0"}]
+    urls += [{"loc": seo.absolute(reverse("articles:section", kwargs={"slug": s["slug"]})),
+              "changefreq": "hourly", "priority": "0.8"} for s in site_state(request)["sections"]]
+    published = Article.objects.published()
+    urls += [{"loc": seo.absolute(reverse("articles:author", kwargs={"slug": slug})), "changefreq": "daily"}
+             for slug in Author.objects.filter(bylines__article__in=published).values_list("slug", flat=True)
+             .distinct().order_by("slug")[:MAX_URLS // 2]]
+    urls += [{"loc": seo.absolute(reverse("articles:tag", kwargs={"slug": slug})), "changefreq": "daily"}
+             for slug in Tag.objects.filter(articles__in=published).values_list("slug", flat=True)
+             .distinct().order_by("slug")[:MAX_URLS // 2]]
+    return render(request, "sitemaps/urlset.xml", {"urls": urls}, content_type=XML)
+
+
+@require_safe
+@public_page
+def month(request, year, month):
+    if not (1 <= month <= 12 and 1990 <= year <= 9000):
+        raise Http404("Không có sitemap này.")
+    start = _local_month_start(year, month)
+    end = _local_month_start(*_next_month(year, month))
+    stories = (
+        Article.objects.published().filter(published_at__gte=start, published_at__lt=end)
+        .order_by("-published_at", "-id").select_related("section")
+        .only("slug", "published_at", "updated_at", "section__slug")[:MAX_URLS]
+    )
+    urls = [{"loc": seo.absolute(a.get_absolute_url()), "lastmod": seo.article_modified(a)} for a in stories]
+    return render(request, "sitemaps/urlset.xml", {"urls": urls}, content_type=XML)
+
+
+@require_safe
+@public_page
+def news(request):
+    """Google News: the stories of the last two days."""
+    now = timezone.now()
+    stories = (
+        Article.objects.published(now=now).filter(published_at__gte=now - NEWS_WINDOW)
+        .order_by("-published_at", "-id").select_related("section")
+        .only("title", "slug", "published_at", "section__slug")[:NEWS_MAX]
+    )
+    stories = [{"loc": seo.absolute(a.get_absolute_url()), "title": a.title, "published_at": a.published_at}
+               for a in stories]
+    return render(request, "sitemaps/news.xml", {"stories": stories, "publication": settings.NEWSROOM_NAME},
+                  content_type=XML)

@@ -281,6 +281,7 @@ class ArticleQuerySet(models.QuerySet):
             models.Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("order")),
             models.Prefetch("captions", queryset=Caption.objects.filter(is_lead=True).select_related("photo"),
                             to_attr="lead_captions"),
+            "lead_captions__photo__renditions",  # the picture partial's srcsets, one query for the whole list
         )
 
 

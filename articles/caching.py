@@ -23,7 +23,7 @@ from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
 from django.utils.http import http_date, urlencode
 
-from .models import Article, Author, Byline, Caption, Correction, Photo, Section, Tag
+from .models import Article, Author, Byline, Caption, Correction, Photo, Section, Tag, Transition
 from .signals import article_changed
 
 STATE_KEY = "public:state"
@@ -85,7 +85,8 @@ def content_changed(sender=None, **kwargs):
     transaction.on_commit(invalidate)
 
 
-for _model in (Article, Author, Byline, Caption, Correction, Photo, Section, Tag):
+# Transition rows mark every status change (workflow.py writes status with update(), which sends no post_save).
+for _model in (Article, Author, Byline, Caption, Correction, Photo, Section, Tag, Transition):
     post_save.connect(content_changed, sender=_model, dispatch_uid=f"public-cache-save-{_model.__name__}")
     post_delete.connect(content_changed, sender=_model, dispatch_uid=f"public-cache-delete-{_model.__name__}")
 m2m_changed.connect(content_changed, sender=Article.tags.through, dispatch_uid="public-cache-tags")

@@ -1,0 +1,175 @@
+"""The page cache: conditional requests, invalidation on every change, scheduled stories, staff never cached."""
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import workflow
+from articles.caching import is_private_request
+from articles.models import Article, Correction, Status
+from articles.signals import article_changed
+from tests.articles.pages import parse_html
+from tests.factories import make_article, make_author, make_caption, make_section, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def published(title, section, minutes_ago=5, **fields):
+    return make_article(title, section=section, status=Status.PUBLISHED,
+                        published_at=timezone.now() - timedelta(minutes=minutes_ago), **fields)
+
+
+def home_titles(client):
+    return parse_html(client.get("/").content).text
+
+
+def test_anonymous_page_is_cacheable_with_etag_and_last_modified(client, published_article):
+    """An anonymous page says public, short max-age, stale-while-revalidate, and carries ETag and Last-Modified."""
+    response = client.get(published_article.get_absolute_url())
+    cache_control = response["Cache-Control"]
+    assert "public" in cache_control and "max-age=60" in cache_control and "stale-while-revalidate=30" in cache_control
+    assert response["ETag"].startswith('"') and response["Last-Modified"]
+
+
+def test_second_request_is_served_from_the_cache_without_queries(client, published_article, django_assert_num_queries):
+    """A repeated anonymous request is answered from the page cache with no database query."""
+    url = published_article.get_absolute_url()
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert second["X-Page-Cache"] == "hit" and second.content == first.content
+
+
+def test_conditional_requests_answer_304(client, published_article):
+    """If-None-Match with the current ETag, or If-Modified-Since, answers 304 Not Modified."""
+    url = published_article.get_absolute_url()
+    first = client.get(url)
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+    assert client.get(url, HTTP_IF_NONE_MATCH='"autre"').status_code == 200
+
+
+def test_editing_a_story_refreshes_cached_pages(client, published_article):
+    """Saving a story (as the admin does) shows the new title at once on home and article page."""
+    client.get("/"), client.get(published_article.get_absolute_url())
+    published_article.title = "Tiêu đề đã sửa sau khi đăng"
+    published_article.save()
+    assert "Tiêu đề đã sửa sau khi đăng" in home_titles(client)
+    assert "Tiêu đề đã sửa sau khi đăng" in parse_html(client.get(published_article.get_absolute_url()).content).text
+
+
+def test_correction_refreshes_the_article_page(client, published_article):
+    """A new correction notice appears on the cached article page."""
+    url = published_article.get_absolute_url()
+    client.get(url)
+    Correction.objects.create(article=published_article, text="Sửa số liệu dân số.")
+    assert "Sửa số liệu dân số." in parse_html(client.get(url).content).text
+
+
+def test_unpublishing_removes_the_story_from_cached_pages(client, published_article,
+                                                          django_capture_on_commit_callbacks):
+    """Unpublishing through the workflow takes the story off the cached home page and answers 410."""
+    url = published_article.get_absolute_url()
+    client.get("/"), client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.article_set_status_by_system(article=published_article, status=Status.UNPUBLISHED)
+    assert published_article.title not in home_titles(client)
+    assert client.get(url).status_code == 410
+
+
+def test_article_changed_signal_invalidates(client, published_article):
+    """The workflow's article_changed signal alone is enough to refresh cached pages."""
+    client.get("/")
+    Article.objects.filter(pk=published_article.pk).update(title="Đổi bằng update, báo bằng tín hiệu")
+    article_changed.send(sender=Article, article=published_article, action="save")
+    assert "Đổi bằng update, báo bằng tín hiệu" in home_titles(client)
+
+
+def test_byline_caption_and_author_changes_invalidate(client, published_article, author):
+    """Changing an author's name or a caption refreshes the cached story."""
+    url = published_article.get_absolute_url()
+    client.get(url)
+    author.name = "Nông Vui (sửa tên)"
+    author.save()
+    assert "Nông Vui (sửa tên)" in parse_html(client.get(url).content).text
+    make_caption(published_article, text="Chú thích mới thêm.", position=2)
+    assert "Chú thích mới thêm." in parse_html(client.get(url).content).text
+
+
+def test_scheduled_story_appears_by_itself_when_its_time_comes(client):
+    """A story scheduled for 10:00 is absent at 09:59 (pages cached) and present at 10:00 on every page."""
+    section = make_section("Thời sự")
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        published("Tin đã đăng", section)
+        scheduled = make_article("Tin hẹn giờ lúc mười giờ", section=section, status=Status.PUBLISHED,
+                                 published_at=timezone.now() + timedelta(minutes=30))
+        pages = ["/", section.get_absolute_url(), reverse("articles:rss"), reverse("sitemap-news")]
+        for url in pages:
+            assert scheduled.title not in client.get(url).content.decode()
+        assert client.get(scheduled.get_absolute_url()).status_code == 404
+        first = client.get("/")
+        assert first["X-Page-Cache"] == "hit"
+        assert int(first["Cache-Control"].split("max-age=")[1].split(",")[0]) <= 60
+
+        traveller.shift(timedelta(minutes=29, seconds=59))
+        assert scheduled.title not in client.get("/").content.decode()
+        cache_control = client.get("/")["Cache-Control"]
+        assert "max-age=1" in cache_control and "stale-while-revalidate" not in cache_control
+
+        traveller.shift(timedelta(seconds=1))
+        for url in pages:
+            assert scheduled.title in client.get(url).content.decode(), url
+        assert client.get(scheduled.get_absolute_url()).status_code == 200
+
+
+def test_cache_lives_no_longer_than_the_page_lifetime(client, published_article):
+    """Without changes a cached page is rebuilt after its lifetime (5 minutes)."""
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client.get("/")
+        assert client.get("/")["X-Page-Cache"] == "hit"
+        traveller.shift(timedelta(minutes=5, seconds=1))
+        assert client.get("/")["X-Page-Cache"] == "miss"
+
+
+def test_logged_in_staff_are_never_served_or_stored_in_the_shared_cache(client, published_article):
+    """A staff member's request bypasses the page cache and says private, no-store; it leaves nothing behind."""
+    url = published_article.get_absolute_url()
+    client.force_login(make_user("bientap", staff=True))
+    staff = client.get(url)
+    assert "X-Page-Cache" not in staff
+    assert "private" in staff["Cache-Control"] and "no-store" in staff["Cache-Control"]
+    client.logout()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+
+
+def test_stale_session_cookie_of_a_visitor_still_uses_the_cache(client, rf, published_article):
+    """A visitor whose session cookie no longer belongs to a login is treated as anonymous."""
+    from django.contrib.auth.models import AnonymousUser
+
+    request = rf.get("/")
+    request.COOKIES["sessionid"] = "khong-hop-le"
+    request.user = AnonymousUser()
+    assert not is_private_request(request)
+
+
+def test_unknown_query_parameters_share_the_cached_page(client, published_article):
+    """Tracking parameters (utm_source...) do not create new cache entries."""
+    client.get("/")
+    assert client.get("/", {"utm_source": "facebook", "fbclid": "x" * 200})["X-Page-Cache"] == "hit"
+
+
+def test_not_found_pages_are_not_cached(client, section):
+    """A 404 is not stored: a story published later at that address appears."""
+    assert client.get("/thoi-su/bai-sap-co/").status_code == 404
+    story = make_article("Bài sắp có", section=section, status=Status.PUBLISHED)
+    assert client.get(story.get_absolute_url()).status_code == 200
+
+
+def test_new_author_byline_appears_on_author_page(client, section):
+    """Adding a story to an author refreshes the author's cached page."""
+    author = make_author("Lý Thị Mai")
+    client.get(author.get_absolute_url())
+    published("Bài mới của chị Mai", section, authors=[author])
+    assert "Bài mới của chị Mai" in parse_html(client.get(author.get_absolute_url()).content).text

@@ -1,0 +1,167 @@
+"""Search: diacritics and case never matter, titles rank first, hostile input answers a normal page."""
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import search
+from articles.models import Article, Status
+from tests.articles.pages import parse_html
+from tests.factories import make_article, make_section
+
+pytestmark = pytest.mark.django_db
+URL = reverse("articles:search")
+
+
+def published(title, minutes_ago=5, **fields):
+    fields.setdefault("section", make_section())
+    return make_article(title, status=Status.PUBLISHED, published_at=timezone.now() - timedelta(minutes=minutes_ago),
+                        **fields)
+
+
+def titles(client, q, **params):
+    response = client.get(URL, {"q": q, **params})
+    assert response.status_code == 200
+    return [a.title for a in response.context["results"].stories]
+
+
+def test_query_with_or_without_diacritics_finds_the_same_stories(client):
+    """'dai hoi dang', 'Đại hội Đảng' and 'ĐẠI HỘI ĐẢNG' find the same story."""
+    published("Đại hội Đảng bộ tỉnh lần thứ XII")
+    published("Giá lúa tăng mạnh")
+    for q in ("dai hoi dang", "Đại hội Đảng", "ĐẠI HỘI ĐẢNG", "đại HỘI đảng"):
+        assert titles(client, q) == ["Đại hội Đảng bộ tỉnh lần thứ XII"]
+
+
+def test_unaccented_place_name_finds_story_with_diacritics_in_body(client):
+    """'Bac Kan' finds a story that says 'Bắc Kạn' only in its body; 'đ' folds to 'd'."""
+    published("Mùa lúa mới", body="<p>Nông dân Bắc Kạn thu hoạch sớm.</p>")
+    published("Đường về Chợ Đồn", body="<p>Con đường mới.</p>")
+    assert titles(client, "Bac Kan") == ["Mùa lúa mới"]
+    assert titles(client, "duong ve cho don") == ["Đường về Chợ Đồn"]
+
+
+def test_stored_text_in_nfd_form_is_found(client):
+    """A title typed in decomposed (NFD) Unicode is still found by its plain spelling."""
+    import unicodedata
+
+    published(unicodedata.normalize("NFD", "Hồ Ba Bể mùa thu"))
+    assert titles(client, "ho ba be") == ["Hồ Ba Bể mùa thu"]
+
+
+def test_title_matches_rank_first_then_newest(client):
+    """Stories with the words in the title come first, each group newest first."""
+    published("Sửa đường lên Nà Phặc", minutes_ago=1, sapo="Cây cầu treo Nà Phặc cũng được sửa.")
+    published("Cầu treo Nà Phặc hoàn thành", minutes_ago=300)
+    published("Khánh thành cầu treo mới", minutes_ago=200)
+    published("Tin về cầu treo cũ", minutes_ago=400, body="<p>Cầu treo xuống cấp.</p>")
+    published("Chuyện khác", minutes_ago=2)
+    assert titles(client, "cau treo") == [
+        "Khánh thành cầu treo mới", "Cầu treo Nà Phặc hoàn thành", "Tin về cầu treo cũ", "Sửa đường lên Nà Phặc",
+    ]
+
+
+def test_words_match_whole_words_only(client):
+    """'kan' does not match 'kanh' in another word."""
+    published("Kanh tế mới")
+    assert titles(client, "kan") == []
+
+
+def test_search_shows_only_published_stories(client):
+    """Drafts, stories in review, withdrawn and scheduled stories are never search results."""
+    section = make_section()
+    published("Lễ hội Lồng Tồng công khai", section=section)
+    for status, when in ((Status.DRAFT, None), (Status.REVIEW, None),
+                         (Status.UNPUBLISHED, timezone.now() - timedelta(days=1)),
+                         (Status.PUBLISHED, timezone.now() + timedelta(hours=1))):
+        make_article(f"Lễ hội Lồng Tồng {status}", section=section, status=status, published_at=when)
+    assert titles(client, "long tong") == ["Lễ hội Lồng Tồng công khai"]
+
+
+def test_search_pages_through_results(client):
+    """More than 20 results spread over pages with 'Trang sau'."""
+    section = make_section()
+    for n in range(25):
+        published(f"Tin nông nghiệp {n}", minutes_ago=n + 1, section=section)
+    first = client.get(URL, {"q": "nong nghiep"}).context["results"]
+    assert len(first.stories) == 20 and first.has_next
+    second = client.get(URL, {"q": "nong nghiep", "trang": "2"}).context["results"]
+    assert [a.title for a in second.stories] == [f"Tin nông nghiệp {n}" for n in range(20, 25)]
+    assert not second.has_next
+
+
+def test_search_page_query_count_is_fixed(client, django_assert_max_num_queries):
+    """A search result page takes a fixed number of queries whatever the number of results."""
+    section = make_section()
+    for n in range(30):
+        published(f"Tin thời tiết {n}", section=section, body="<p>Trời mưa to ở Ba Bể.</p>")
+    client.get("/robots.txt")
+    with django_assert_max_num_queries(6):
+        assert client.get(URL, {"q": "mua ba be"}).status_code == 200
+
+
+HOSTILE = [
+    "", " ", "a" * 10_000, "' OR 1=1 --", "'; DROP TABLE articles_article; --", "\x00", "abc\x00def",
+    ".*(a+)+$", "[[:alpha:]]", "%_%", "\\", "!", "&|!():*", "<script>alert(1)</script>", "ดี", "🙂" * 500,
+    "a & b | !c", "foo:*", "\u202etxt", "đ" * 3000,
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_queries_answer_a_normal_page(client, query):
+    """Empty, overlong, SQL, regex, tsquery syntax and NUL bytes answer the normal search page."""
+    published("Một bài bình thường")
+    response = client.get(URL, {"q": query, "trang": "99999999999999999999"})
+    assert response.status_code == 200
+    page = parse_html(response.content)
+    assert page.find_all("h1")[0].text == "Tìm kiếm"
+    assert not page.find_all("script", type="text/javascript")
+
+
+@pytest.mark.parametrize("page", ["-1", "0", "abc", "1e9", "99999999999", ""])
+def test_strange_page_numbers_answer_a_normal_page(client, page):
+    """Negative, huge or non-numeric page numbers give a normal page."""
+    published("Bài về nước sạch")
+    assert client.get(URL, {"q": "nuoc sach", "trang": page}).status_code == 200
+
+
+def test_search_words_are_folded_bounded_and_deduplicated():
+    """The query becomes at most 8 distinct ASCII words."""
+    assert search.search_words("Đại hội ĐẠI HỘI   đảng!!") == ["dai", "hoi", "dang"]
+    assert len(search.search_words(" ".join(f"tu{n}" for n in range(50)))) == search.MAX_WORDS
+    assert search.search_words("\x00<>'\";") == []
+
+
+def test_search_document_follows_edits(client):
+    """After a story's title is edited, search finds the new title and not the old one."""
+    story = published("Tiêu đề cũ về rừng")
+    story.title = "Tiêu đề mới về suối"
+    story.save()
+    assert titles(client, "suoi") == ["Tiêu đề mới về suối"]
+    assert titles(client, "rung") == []
+
+
+@pytest.mark.postgres
+def test_postgres_search_uses_the_gin_index(db):
+    """On PostgreSQL the match is answered from the GIN index on the stored search document."""
+    published("Đại hội Đảng bộ")
+    queryset = search.matching(Article.objects.all(), ["dai", "hoi"])
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a table of one row would be read whole otherwise
+        plan = queryset.explain()
+        title_plan = search.matching(Article.objects.all(), ["dai"], title_only=True).explain()
+    assert "Bitmap Index Scan on article_search_document_idx" in plan
+    assert "Bitmap Index Scan on article_search_document_idx" in title_plan
+    assert "search_document" in str(queryset.query) and "ILIKE" not in str(queryset.query).upper()
+
+
+@pytest.mark.postgres
+def test_postgres_search_document_is_generated_from_folded_fields(db):
+    """The stored tsvector holds the folded title (weight A) and body (weight B)."""
+    story = published("Bắc Kạn", body="<p>Chợ Đồn</p>")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT search_document::text FROM articles_article WHERE id = %s", [story.pk])
+        document = cursor.fetchone()[0]
+    assert "'bac':1A" in document and "'kan':2A" in document and "'don'" in document

@@ -33,7 +33,7 @@ if not reversion.is_registered(Caption):
 RESTORED_FIELDS = ["title", "kicker", "sapo", "body", "section_id", "is_featured"]
 COMPARED_FIELDS = [("title", "Tiêu đề"), ("kicker", "Tít phụ"), ("sapo", "Sapo"), ("body", "Nội dung")]
 
-_WORDS = re.compile(r"\S+|\s+")
+_WORDS = re.compile(r"\s*\S+|\s+$")
 
 
 def article_versions(article: Article):

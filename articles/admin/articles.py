@@ -203,12 +203,15 @@ class ArticleAdmin(admin.ModelAdmin):
     # Who sees and changes what.
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).visible_to(request.user).prefetch_related(
+        queryset = self.model._default_manager.get_queryset()
+        if request.GET.get(QuickViewFilter.parameter_name) == "cho-duyet":
+            queryset = queryset.annotate(submitted_at=submitted_at())  # before ordering by it
+        ordering = self.get_ordering(request)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        return queryset.visible_to(request.user).prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("order", "id"))
         )
-        if request.GET.get(QuickViewFilter.parameter_name) == "cho-duyet":
-            queryset = queryset.annotate(submitted_at=submitted_at())
-        return queryset
 
     def get_ordering(self, request):
         if request.GET.get(QuickViewFilter.parameter_name) == "cho-duyet":

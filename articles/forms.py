@@ -31,6 +31,7 @@ class ArticleAdminForm(forms.ModelForm):
         # Set when the save is refused because someone else saved first: the story as it now stands.
         self.conflict = None
         self.conflict_rows = []
+        self.conflict_editor = ""
 
     def clean(self):
         cleaned = super().clean()
@@ -60,6 +61,7 @@ class ArticleAdminForm(forms.ModelForm):
         self.conflict_rows = compare(saved, typed)
         editor = current.last_edited_by
         name = (editor.get_full_name() or editor.get_username()) if editor else "người khác"
+        self.conflict_editor = name
         # The next save starts from the version now shown: the writer has seen both texts and merged them.
         data = self.data.copy()
         data[self.add_prefix("version")] = str(current.version)

@@ -228,11 +228,11 @@ def main(argv=None):
     seeded_small = ensure_seeded(env_small, SMALL_STORIES, args.reseed, "1k")
     seeded_big = ensure_seeded(env_big, args.stories, args.reseed, f"{args.stories // 1000}k"
                                if args.stories % 1000 == 0 else str(args.stories))
+    print("== collectstatic (production's manifest storage)")
+    collectstatic(env_big)
     print("== queries per page (test client, same settings)")
     probe_small = probe(env_small, "1k")
     probe_big = probe(env_big, "big")
-    print("== collectstatic")
-    collectstatic(env_big)
     print(f"== load: gunicorn {args.workers} {args.worker_class} workers, {args.connections} connections, {args.seconds}s per page, generator {generator}")
     log_file = TMP / f"gunicorn-{run_id}.log"
     with Gunicorn(env_big, workers=args.workers, worker_class=args.worker_class, port=port, log_file=log_file) as server:

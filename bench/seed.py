@@ -278,6 +278,9 @@ def seed(stories, *, seed_value=7, quiet=False):
         if (start // BATCH) % 10 == 0 or start + BATCH >= stories:
             say(f"{counts['articles']:,} stories")
 
+    seed_renditions(connection, image_files)
+    say("renditions")
+
     # created_at/updated_at are auto fields that bulk_create stamps with "now"; give them story-like times.
     from django.db.models import F
 
@@ -288,7 +291,7 @@ def seed(stories, *, seed_value=7, quiet=False):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # What autovacuum would have done on a live site: fresh statistics, visibility map for index scans.
-            for table in ("articles_article", "articles_byline", "articles_caption", "articles_photo",
+            for table in ("articles_article", "articles_byline", "articles_caption", "articles_photo", "articles_rendition",
                           "articles_article_tags", "articles_author", "articles_section", "articles_correction"):
                 cursor.execute(f"VACUUM (ANALYZE) {table}")
         else:
@@ -299,6 +302,38 @@ def seed(stories, *, seed_value=7, quiet=False):
     say(f"done in {elapsed:.1f}s")
     return {"stories": stories, "seconds": round(elapsed, 1), "counts": counts, "status": status_counts,
             "database": name, "vendor": connection.vendor}
+
+
+# The crops public templates ask for ("" is the uncropped photo). Each needs its own set of renditions.
+RENDITION_CROPS = ["", "3x2"]
+
+
+def seed_renditions(connection, image_files):
+    """Give every Photo row the renditions a live site would have made at upload or on first view.
+
+    The real pipeline (articles/images.py) makes them once per shared image file; every other Photo row
+    with the same file gets copies of those Rendition rows in one INSERT ... SELECT, pointing at the same
+    files. Without this the cold-cache bench would time Pillow resizing photos, not serving pages.
+    """
+    try:
+        from articles import images
+    except ImportError:
+        return
+    from articles.models import Photo
+
+    for f in image_files:
+        template = Photo.objects.filter(image=f["name"]).order_by("pk").first()
+        if template is None:
+            continue
+        for ratio in RENDITION_CROPS:
+            images.rendition_rows(template, images.crop_key(template, ratio))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO articles_rendition (photo_id, width, height, format, crop, file) "
+                "SELECT p.id, r.width, r.height, r.format, r.crop, r.file FROM articles_photo p "
+                "JOIN articles_rendition r ON r.photo_id = %s WHERE p.image = %s AND p.id <> %s",
+                [template.pk, f["name"], template.pk],
+            )
 
 
 def check_like_save(Article, rng, sample=25):

@@ -221,13 +221,13 @@ def search(request):
 
 def gone(request):
     """410: the story was withdrawn (unpublished) by the newsroom."""
-    meta = seo.PageMeta(title="Bài viết đã được gỡ", path=request.path, noindex=True)
+    meta = seo.PageMeta(title="Bài viết đã được gỡ", path="", noindex=True)
     return render(request, "410.html", {"meta": meta}, status=410)
 
 
 def page_not_found(request, exception=None):
     """404 in the site's design."""
-    meta = seo.PageMeta(title="Không tìm thấy trang", path=request.path, noindex=True)
+    meta = seo.PageMeta(title="Không tìm thấy trang", path="", noindex=True)
     return render(request, "404.html", {"meta": meta}, status=404)
 
 

@@ -1,0 +1,147 @@
+"""Nothing that is not public appears on any public page, feed, sitemap or structured data."""
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Rendition, Status, Tag
+from tests.articles.pages import json_strings, parse_html, xml_strings
+from tests.factories import make_article, make_author, make_caption, make_photo, make_section
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN_STATES = {
+    "nhap": (Status.DRAFT, None),
+    "duyet": (Status.REVIEW, None),
+    "go": (Status.UNPUBLISHED, -timedelta(days=1)),
+    "hengio": (Status.PUBLISHED, timedelta(hours=3)),
+}
+
+
+@pytest.fixture
+def world(db):
+    """One public story and, beside it, one story in each non-public state sharing its section and tag."""
+    section = make_section("Thời sự")
+    shared_tag = Tag.objects.create(name="Chủ đề chung")
+    public_author = make_author("Phóng viên công khai")
+    public = make_article("Bài công khai bình thường", section=section, status=Status.PUBLISHED,
+                          authors=[public_author], body="<p>Nội dung chung về mật mã.</p>")
+    public.tags.add(shared_tag)
+    make_caption(public, photo=make_photo(alt_text="Ảnh công khai"), is_lead=True)
+    hidden = {}
+    for key, (status, offset) in HIDDEN_STATES.items():
+        marker = f"Matkhau{key}"  # a word no public text contains
+        story = make_article(
+            f"Tiêu đề {marker} không công khai", section=section, status=status,
+            published_at=timezone.now() + offset if offset else None, kicker=f"Kicker {marker}",
+            sapo=f"Sapo {marker}", body=f"<p>Nội dung chung về mật mã {marker}.</p>",
+            authors=[public_author, make_author(f"Tác giả {marker}")],
+        )
+        story.tags.add(shared_tag, Tag.objects.create(name=f"Chủ đề {marker}"))
+        photo = make_photo(alt_text=f"Ảnh {marker}")
+        make_caption(story, photo=photo, text=f"Chú thích {marker}", is_lead=True)
+        hidden[key] = {"story": story, "marker": marker, "photo": photo}
+    return {"section": section, "tag": shared_tag, "author": public_author, "public": public, "hidden": hidden}
+
+
+def secrets_of(entry):
+    story, photo = entry["story"], entry["photo"]
+    files = [photo.image.name] + [r.file.name for r in Rendition.objects.filter(photo=photo)]
+    return [entry["marker"].lower(), story.slug] + [name.rsplit("/", 1)[-1] for name in files if name]
+
+
+def public_urls(world):
+    section, tag, author, public = world["section"], world["tag"], world["author"], world["public"]
+    now = timezone.localtime()
+    urls = [
+        "/", section.get_absolute_url(), tag.get_absolute_url(), author.get_absolute_url(),
+        public.get_absolute_url(), "/robots.txt",
+        reverse("articles:rss"), reverse("articles:atom"),
+        reverse("articles:rss-section", kwargs={"slug": section.slug}),
+        reverse("articles:atom-section", kwargs={"slug": section.slug}),
+        "/sitemap.xml", "/sitemap-trang.xml", f"/sitemap-{now.year}-{now.month}.xml", "/sitemap-news.xml",
+        reverse("articles:search") + "?q=mat+ma", reverse("articles:search") + "?q=noi+dung+chung",
+    ]
+    for entry in world["hidden"].values():
+        urls.append(reverse("articles:search") + f"?q={entry['marker']}")
+        urls.append(reverse("articles:search") + f"?q={entry['marker'].lower()}")
+    return urls
+
+
+def strings_of(response):
+    content_type = response["Content-Type"]
+    body = response.content
+    if "html" in content_type:
+        page = parse_html(body)
+        return [page.text] + page.attribute_values() + [s for block in page.json_ld for s in json_strings(block)]
+    if "xml" in content_type:
+        return xml_strings(body)
+    return [body.decode()]
+
+
+def test_no_public_endpoint_shows_a_story_that_is_not_public(client, world):
+    """Home, section, tag, author, article (related, JSON-LD), search, RSS, Atom, sitemaps: no hidden story, photo or tag."""
+    checked = 0
+    for url in public_urls(world):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = "\n".join(strings_of(response)).lower()
+        if "tim-kiem" in url:
+            # The search page repeats the visitor's query; what must stay hidden is in the results.
+            page = parse_html(response.content)
+            results = "\n".join(e.text for e in page.find_all("article")).lower()
+            assert not response.context["results"].stories or "matkhau" not in results
+            text = text.replace(response.context["results"].query.lower(), "")
+        for key, entry in world["hidden"].items():
+            for secret in secrets_of(entry):
+                assert secret.lower() not in text, f"{key} story leaks {secret!r} on {url}"
+        checked += 1
+    assert checked >= 20
+    # The public story itself is there, so the walk really looked at content.
+    assert "bài công khai bình thường" in "\n".join(strings_of(client.get("/"))).lower()
+
+
+def test_hidden_stories_own_pages_are_not_found(client, world):
+    """Each non-public story's URL answers 404 (or 410 once withdrawn) and shows none of its text."""
+    for key, entry in world["hidden"].items():
+        response = client.get(entry["story"].get_absolute_url())
+        assert response.status_code == (410 if key == "go" else 404)
+        page = parse_html(response.content)
+        strings = [page.text] + page.attribute_values()
+        assert not any(entry["marker"].lower() in s.lower() for s in strings)
+
+
+def test_tag_and_author_used_only_by_hidden_stories_list_nothing(client, world):
+    """A tag or author whose only stories are hidden shows an empty list and is left out of the sitemap."""
+    entry = world["hidden"]["nhap"]
+    tag = entry["story"].tags.get(name__startswith="Chủ đề Matkhau")
+    author = entry["story"].authors.get(name__startswith="Tác giả")
+    for url in (tag.get_absolute_url(), author.get_absolute_url()):
+        page = parse_html(client.get(url).content)
+        assert "Tiêu đề" not in page.text and "Chưa có bài viết nào." in page.text
+    sitemap = "\n".join(xml_strings(client.get("/sitemap-trang.xml").content))
+    assert tag.slug not in sitemap and author.slug not in sitemap
+
+
+def test_scheduled_story_leaks_nowhere_even_with_cache_warm_then_appears(client, world):
+    """With every page cached, the scheduled story stays hidden until its time, then shows on every page."""
+    import time_machine
+
+    entry = world["hidden"]["hengio"]
+    urls = public_urls(world)
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        for url in urls:
+            client.get(url)
+        traveller.shift(timedelta(hours=2, minutes=59))
+        for url in urls:
+            response = client.get(url)
+            if "tim-kiem" in url:  # the page repeats the query; the results are the <article> teasers
+                teasers = parse_html(response.content).find_all("article")
+                assert not any(entry["marker"].lower() in t.text.lower() for t in teasers), url
+            else:
+                assert entry["marker"].lower() not in "\n".join(strings_of(response)).lower(), url
+        traveller.shift(timedelta(minutes=2))
+        assert entry["marker"].lower() in "\n".join(strings_of(client.get("/"))).lower()
+        assert entry["marker"].lower() in "\n".join(strings_of(client.get(reverse("articles:rss")))).lower()
+        assert client.get(entry["story"].get_absolute_url()).status_code == 200

@@ -39,6 +39,9 @@ CROPS = {"3x2": (3, 2), "16x9": (16, 9), "4x3": (4, 3), "1x1": (1, 1)}
 JPEG_QUALITY = 82
 WEBP_QUALITY = 78
 MASTER_QUALITY = 90
+# The public master (Photo.image) is capped: it is the source of crops made later and what an og:image or an
+# old template may link to, never a 48 MP file. The upload itself is kept whole in the originals storage.
+MASTER_MAX_SIDE = 2560
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 50_000_000  # a 48-megapixel phone photo passes; a decompression bomb does not
@@ -279,12 +282,15 @@ def _flatten(image: Image.Image) -> Image.Image:
     return background
 
 
-def encode(image: Image.Image, fmt: str, *, quality: int | None = None) -> bytes:
-    """Encode pixels with no metadata: no EXIF, GPS, XMP, ICC profile or comment is passed to Pillow."""
+def encode(image: Image.Image, fmt: str, *, quality: int | None = None, optimize: bool = True) -> bytes:
+    """Encode pixels with no metadata: no EXIF, GPS, XMP, ICC profile or comment is passed to Pillow.
+
+    optimize=True makes progressive, Huffman-optimised JPEGs: smaller for readers, slower to make.
+    """
     buffer = io.BytesIO()
     image.info = {}
     if fmt == "JPEG":
-        _flatten(image).save(buffer, "JPEG", quality=quality or JPEG_QUALITY, optimize=True, progressive=True)
+        _flatten(image).save(buffer, "JPEG", quality=quality or JPEG_QUALITY, optimize=optimize, progressive=optimize)
     elif fmt == "WEBP":
         image.save(buffer, "WEBP", quality=quality or WEBP_QUALITY, method=4)
     elif fmt == "PNG":
@@ -299,6 +305,15 @@ def _resize(image: Image.Image, width: int) -> Image.Image:
         return image
     height = max(1, round(image.height * width / image.width))
     return image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def _fit(image: Image.Image, side: int) -> Image.Image:
+    """The image scaled down so that neither side exceeds `side` pixels."""
+    if max(image.size) <= side:
+        return image
+    scale = side / max(image.size)
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
 def planned_widths(width: int) -> list[int]:
@@ -377,12 +392,13 @@ def photo_store(*, photo: Photo, checked: CheckedImage, uploaded_by=None) -> Pho
             # Storage names come from models.generated_name: random, with the verified extension only.
             photo.original.save(f"goc.{checked.extension}", ContentFile(checked.data), save=False)
             written.append((photo.original.storage, photo.original.name))
-            master = encode(checked.image.copy(), checked.format, quality=MASTER_QUALITY)
+            pixels = _fit(checked.image, MASTER_MAX_SIDE)
+            master = encode(pixels.copy(), checked.format, quality=MASTER_QUALITY, optimize=False)
             photo.image.save(f"anh.{checked.extension}", ContentFile(master), save=False)
             written.append((photo.image.storage, photo.image.name))
-            photo.width, photo.height = checked.image.size  # ImageField cannot measure a nameless ContentFile
+            photo.width, photo.height = pixels.size  # ImageField cannot measure a nameless ContentFile
             photo.save()
-            renditions = _make_renditions(photo, checked.image, "", written)
+            renditions = _make_renditions(photo, pixels, "", written)
     except Exception:
         _delete_files(written)
         raise

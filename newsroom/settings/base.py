@@ -323,6 +323,7 @@ def s3_storages(get=env):
         "region_name": get("AWS_S3_REGION_NAME") or None,
         # "path" for MinIO, Ceph and most self-hosted S3; AWS itself prefers "virtual".
         "addressing_style": get("AWS_S3_ADDRESSING_STYLE") or None,
+        "signature_version": get("AWS_S3_SIGNATURE_VERSION", "s3v4"),
         "file_overwrite": False,
         "object_parameters": {"CacheControl": get("AWS_S3_CACHE_CONTROL", "public, max-age=31536000, immutable")},
     }

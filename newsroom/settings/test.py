@@ -23,3 +23,7 @@ if env("TEST_CACHE_URL"):
 STATIC_ROOT = tempfile.mkdtemp(prefix="newsroom-test-static-")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# A second alias on the same test database (TEST MIRROR: Django creates nothing for it), so that
+# tests/scaleout can exercise the read replica router. Nothing routes to it unless a test turns the router on.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {**DATABASES["default"].get("TEST", {}), "MIRROR": "default"}}  # noqa: F405

@@ -86,3 +86,8 @@ def lockout_response(request, original_response=None, credentials=None):
     response = TemplateResponse(request, "axes/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
     response["Retry-After"] = str(int(cool_off.total_seconds())) if cool_off else "3600"
     return response.render()
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without a valid CSRF token: a plain Vietnamese 403 that says what to do, not Django's English page."""
+    return TemplateResponse(request, "security/csrf_failure.html", {"reason": reason}, status=403).render()

@@ -376,3 +376,6 @@ if _session_store != "db" and CACHES["default"]["BACKEND"] != "django.core.cache
     # A per-process cache would log people out whenever the load balancer picks another server.
     raise ImproperlyConfigured("DJANGO_SESSION_STORE=cache or cached_db needs a shared cache: set CACHE_URL=redis://...")
 SESSION_ENGINE = _SESSION_ENGINES[_session_store]
+
+# A refused form (missing or stale CSRF token) gets a Vietnamese 403 page (articles/security.py).
+CSRF_FAILURE_VIEW = "articles.security.csrf_failure"

@@ -179,6 +179,11 @@ def _decode(data: bytes) -> tuple[str, Image.Image]:
                 raise NOT_AN_IMAGE
             if fmt != "JPEG" and getattr(image, "n_frames", 1) > 1:
                 raise ANIMATED
+            if fmt == "JPEG" and max(width, height) >= 2 * MASTER_MAX_SIDE:
+                # libjpeg can decode at 1/2, 1/4 or 1/8 scale while still reading every byte (so truncation
+                # is still caught): a 48 MP photo is decoded straight to a size just above the master's.
+                scale = MASTER_MAX_SIDE / max(width, height)
+                image.draft(None, (max(1, int(width * scale) + 1), max(1, int(height * scale) + 1)))
             image.load()  # the full decode: a truncated or corrupt file fails here
     except PhotoRejected:
         raise

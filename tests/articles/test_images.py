@@ -353,6 +353,16 @@ def test_public_master_is_capped_and_the_original_kept_whole(db):
     assert max(photo.renditions.values_list("width", flat=True)) == 1600
 
 
+def test_very_large_jpeg_is_decoded_at_reduced_scale_and_truncation_is_still_caught(db):
+    """A JPEG twice the master's size is decoded scaled down by libjpeg, yet a truncated one is still refused."""
+    data = encoded(noise(5400, 300), "JPEG", quality=90)
+    checked = images.check_upload(data)
+    assert checked.size[0] < 5400 and checked.size[0] >= images.MASTER_MAX_SIDE
+    with pytest.raises(images.PhotoRejected) as refused:
+        images.check_upload(data[: len(data) * 2 // 3])
+    assert refused.value.code == "corrupt"
+
+
 def test_renditions_are_made_once_and_reused(db, settings):
     """Rendering the picture partial again and again makes no new rendition files or rows."""
     photo = images.photo_create(file=encoded(scene(1000, 700), "JPEG"), alt_text="Ảnh", credit="Ảnh: A")

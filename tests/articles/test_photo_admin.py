@@ -67,6 +67,14 @@ def form_errors(response) -> list[str]:
     return [error.strip() for error in parser.errors if error.strip()]
 
 
+def test_upload_form_states_the_limits_and_accepts_only_photos(client, reporter):
+    """The empty upload form tells the reporter the formats and limits, and the file picker offers photos only."""
+    client.force_login(reporter)
+    html = client.get(reverse(ADD_URL)).content.decode()
+    assert 'accept="image/jpeg,image/png,image/webp"' in html
+    assert "tối đa 20 MB và 50 megapixel" in html and "GPS" in html
+
+
 def test_reporter_uploads_a_phone_photo(client, reporter, storage_roots):
     """A reporter's phone photo is stored with its Vietnamese name as metadata, renditions and no GPS in public."""
     client.force_login(reporter)

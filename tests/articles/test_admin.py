@@ -520,3 +520,20 @@ def test_non_staff_user_gets_nothing(client, section, reporter):
     article = story(reporter, section)
     client.force_login(make_user("docgia", staff=False))
     assert client.get(change_url(article)).status_code == 302
+
+
+def _script_src(response):
+    policy = response.headers.get("Content-Security-Policy", "")
+    return next((part for part in policy.split(";") if part.strip().startswith("script-src")), "")
+
+
+def test_inline_script_exception_is_limited_to_the_story_form(client, editor, reporter, section):
+    """Only the story form (which carries CKEditor 4) allows inline script; the list, history and desk stay strict."""
+    article = story(reporter, section)
+    client.force_login(editor)
+    for url in [change_url(article), reverse("admin:articles_article_add")]:
+        assert "'unsafe-inline'" in _script_src(client.get(url)), url
+    for url in [reverse("admin:articles_article_changelist"), reverse("admin:index"),
+                reverse("admin:articles_article_history", args=[article.pk]),
+                reverse("admin:articles_article_preview", args=[article.pk])]:
+        assert "'unsafe-inline'" not in _script_src(client.get(url)), url

@@ -30,12 +30,22 @@ def is_media_path(path: str) -> bool:
     return media_url.startswith("/") and media_url != "/" and path.startswith(media_url)
 
 
+def shows_rich_text_editor(response) -> bool:
+    """Whether an admin page carries the body editor, which needs its own, looser script rule."""
+    if getattr(response, "streaming", False) or not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    marker = settings.NEWSROOM_EDITOR_CONTENT_SECURITY_POLICY["MARKER"].encode()
+    return marker in response.content
+
+
 class SecurityHeadersMiddleware:
     """Give the admin its own Content-Security-Policy and media files their script-less headers.
 
     Sits just inside csp.middleware.CSPMiddleware: on the way out it runs first, so the public policy
     (CONTENT_SECURITY_POLICY) is swapped for NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY under the admin
-    path, where CKEditor 4 needs inline styles. A view that set its own policy keeps it.
+    path, where CKEditor 4 needs inline styles, and for NEWSROOM_EDITOR_CONTENT_SECURITY_POLICY on the
+    pages that show the editor, whose toolbar needs inline event handlers. A view that set its own
+    policy keeps it.
     """
 
     def __init__(self, get_response):
@@ -46,7 +56,10 @@ class SecurityHeadersMiddleware:
         path = request.path_info
         if is_admin_path(path):
             if getattr(response, "_csp_config", None) is None:
-                response._csp_config = dict(settings.NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"])
+                policy = settings.NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY
+                if shows_rich_text_editor(response):
+                    policy = settings.NEWSROOM_EDITOR_CONTENT_SECURITY_POLICY
+                response._csp_config = dict(policy["DIRECTIVES"])
         elif is_media_path(path):
             for header, value in MEDIA_HEADERS.items():
                 response.headers.setdefault(header, value)

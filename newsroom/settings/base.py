@@ -179,6 +179,8 @@ CKEDITOR_CONFIGS = {
         "height": 420,
         "width": "100%",
         "language": "vi",
+        # Vietnamese letters as themselves, not &agrave; entities (the server stores UTF-8 either way).
+        "entities": False,
     }
 }
 
@@ -262,6 +264,17 @@ NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:", "blob:", *_STATIC_ORIGINS, *_MEDIA_ORIGINS],
         "frame-src": [SELF],
         "frame-ancestors": [SELF],
+    },
+}
+# Only the admin pages that show the rich-text editor (found by MARKER in the page): CKEditor 4 wires its
+# toolbar with inline event handlers and starts its editing iframe with an inline script, so script-src
+# needs 'unsafe-inline' there (and no nonce, which would make browsers ignore it). Every other admin
+# page keeps the strict script rule. Switching editors (NEWSROOM_BODY_WIDGET) means revisiting this.
+NEWSROOM_EDITOR_CONTENT_SECURITY_POLICY = {
+    "MARKER": 'data-type="ckeditortype"',
+    "DIRECTIVES": {
+        **NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, UNSAFE_INLINE, *_STATIC_ORIGINS],
     },
 }
 

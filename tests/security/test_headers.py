@@ -71,7 +71,8 @@ def test_nonce_changes_with_every_response(client, published_article):
     assert first != csp_nonce(client.get(url))
 
 
-@pytest.mark.parametrize("name", ["admin:login", "admin:index", "admin:articles_article_add", "admin:articles_article_changelist"])
+@pytest.mark.parametrize("name", ["admin:login", "admin:index", "admin:articles_article_changelist",
+                                  "admin:articles_photo_add", "admin:articles_transition_changelist"])
 def test_admin_has_its_own_policy(admin_client, name):
     """Admin pages allow inline styles (CKEditor 4 needs them) but still no inline or eval'd script."""
     response = admin_client.get(reverse(name))
@@ -82,6 +83,18 @@ def test_admin_has_its_own_policy(admin_client, name):
     assert policy["object-src"] == {"'none'"}
     assert "blob:" in policy["img-src"]
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_only_editor_pages_allow_inline_script(admin_client, section):
+    """The story form (CKEditor 4 inside) gets script 'unsafe-inline' and no nonce; nothing else in the admin does."""
+    article = factories.make_article("Bài để mở trong admin", section=section)
+    for url in [reverse("admin:articles_article_add"), reverse("admin:articles_article_change", args=[article.pk])]:
+        policy = directives(admin_client.get(url))
+        assert "'unsafe-inline'" in policy["script-src"], url
+        assert not any(source.startswith("'nonce-") for source in policy["script-src"]), url
+        assert policy["object-src"] == {"'none'"} and "'unsafe-eval'" not in policy["script-src"], url
+    for url in [reverse("admin:articles_article_changelist"), reverse("admin:articles_article_history", args=[article.pk])]:
+        assert "'unsafe-inline'" not in directives(admin_client.get(url))["script-src"], url
 
 
 def test_admin_change_form_has_no_inline_script(admin_client, section):

@@ -3,7 +3,8 @@ from django.db import transaction
 from django.dispatch import Signal
 
 # Sent after the transaction commits, whenever a story's text or status changes:
-# sender=Article, article=<Article>, action=<"save" | "restore" | a workflow verb such as "publish">.
+# sender=Article, article=<Article>, action=<"save" | "restore" | "delete" | "system" | a workflow verb such as
+# "publish">. After "delete" the row is gone but the instance keeps its pk, slug and section for purging.
 article_changed = Signal()
 
 

@@ -332,6 +332,18 @@ class ArticleAdmin(admin.ModelAdmin):
         reversion.set_comment(self._revision_comment(form, formsets, change))
         announce_article_changed(article, action="save")
 
+    def delete_model(self, request, obj):
+        pk = obj.pk
+        super().delete_model(request, obj)
+        obj.pk = pk  # listeners purge the old address; the row itself is gone
+        announce_article_changed(obj, action="delete")
+
+    def delete_queryset(self, request, queryset):
+        doomed = list(queryset.select_related("section"))
+        super().delete_queryset(request, queryset)
+        for article in doomed:  # these copies keep their pk and address for the listeners
+            announce_article_changed(article, action="delete")
+
     def _revision_comment(self, form, formsets, change):
         if not change:
             return "Tạo bài"

@@ -537,3 +537,37 @@ def test_inline_script_exception_is_limited_to_the_story_form(client, editor, re
                 reverse("admin:articles_article_history", args=[article.pk]),
                 reverse("admin:articles_article_preview", args=[article.pk])]:
         assert "'unsafe-inline'" not in _script_src(client.get(url)), url
+
+
+def test_deleting_a_story_announces_it_and_keeps_the_audit_trail(client, django_capture_on_commit_callbacks, editor,
+                                                                reporter, section):
+    """An editor's delete sends article_changed('delete') with the old address; the transitions stay."""
+    from articles.signals import article_changed
+
+    article = story(reporter, section, Status.REVIEW)
+    workflow.article_publish(article=article, by=editor)
+    url = article.get_absolute_url()
+    heard = []
+
+    def listener(sender, article, action, **kwargs):
+        heard.append((action, article.get_absolute_url()))
+
+    article_changed.connect(listener)
+    client.force_login(editor)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
+    finally:
+        article_changed.disconnect(listener)
+    assert response.status_code == 302
+    assert not Article.objects.filter(pk=article.pk).exists()
+    assert heard == [("delete", url)]
+    assert Transition.objects.get().article_title == article.title
+
+
+def test_reporter_cannot_delete_own_draft(client, reporter, section):
+    """Reporters have no delete right: the delete page answers 403 and the story stays."""
+    article = story(reporter, section)
+    client.force_login(reporter)
+    assert client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"}).status_code == 403
+    assert Article.objects.filter(pk=article.pk).exists()

@@ -392,3 +392,23 @@ SESSION_ENGINE = _SESSION_ENGINES[_session_store]
 
 # A refused form (missing or stale CSRF token) gets a Vietnamese 403 page (articles/security.py).
 CSRF_FAILURE_VIEW = "articles.security.csrf_failure"
+
+# Photos on object storage (DJANGO_STORAGE=s3): the pages load them from the bucket or its CDN, so every
+# Content-Security-Policy above must allow that host for images.
+if DJANGO_STORAGE == "s3":
+    _public_media = STORAGES["default"]["OPTIONS"]
+    _bucket_hosts = []
+    if _public_media.get("custom_domain"):
+        _bucket_hosts.append(f"https://{_public_media['custom_domain']}")
+    elif _public_media.get("endpoint_url"):
+        _endpoint = urlsplit(_public_media["endpoint_url"])
+        _bucket_hosts += [f"{_endpoint.scheme}://{_endpoint.netloc}",
+                          f"{_endpoint.scheme}://{_public_media['bucket_name']}.{_endpoint.netloc}"]
+    else:
+        _region = f".{_public_media['region_name']}" if _public_media.get("region_name") else ""
+        _bucket_hosts += [f"https://{_public_media['bucket_name']}.s3.amazonaws.com",
+                          f"https://{_public_media['bucket_name']}.s3{_region}.amazonaws.com"]
+    for _policy in (CONTENT_SECURITY_POLICY, NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY,
+                    NEWSROOM_EDITOR_CONTENT_SECURITY_POLICY):
+        for _directive in ("img-src", "media-src"):
+            _policy["DIRECTIVES"][_directive] = [*_policy["DIRECTIVES"][_directive], *_bucket_hosts]

@@ -268,3 +268,19 @@ def test_story_page_json_ld_uses_the_nonce(client, section):
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert response_script_problems(response) == []
+
+
+@pytest.mark.parametrize("storage_env,host", [
+    ({"AWS_S3_CUSTOM_DOMAIN": "anh.baobackan.vn"}, "https://anh.baobackan.vn"),
+    ({"AWS_S3_ENDPOINT_URL": "https://s3.toasoan.vn"}, "https://s3.toasoan.vn"),
+    ({}, "https://anh-bao.s3.amazonaws.com"),
+])
+def test_photos_on_object_storage_are_allowed_by_every_policy(storage_env, host):
+    """With DJANGO_STORAGE=s3 the bucket's (or CDN's) host is an image source of the public, admin and editor policies."""
+    code = ("from django.conf import settings as s; import json; print(json.dumps([p['DIRECTIVES']['img-src'] for p in "
+            "(s.CONTENT_SECURITY_POLICY, s.NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY, s.NEWSROOM_EDITOR_CONTENT_SECURITY_POLICY)]))")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.settings.dev", "DJANGO_STORAGE": "s3",
+           "AWS_STORAGE_BUCKET_NAME": "anh-bao", **storage_env}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    for sources in json.loads(out.stdout):
+        assert host in sources and "'self'" in sources

@@ -121,14 +121,16 @@ def article_restore(*, article: Article, version: Version, by) -> Article:
             if "tags" in data:
                 locked.tags.set(data["tags"])
             bylines = _related_rows(version, Byline, locked)
-            known_authors = set(Author.objects.filter(pk__in=[b["author_id"] for b in bylines]).values_list("pk", flat=True))
+            known_authors = set(
+                Author.objects.filter(pk__in=[b["author_id"] for b in bylines]).values_list("pk", flat=True))
             Byline.objects.filter(article=locked).delete()
             Byline.objects.bulk_create([
                 Byline(article=locked, author_id=b["author_id"], order=b["order"])
                 for b in bylines if b["author_id"] in known_authors
             ])
             captions = _related_rows(version, Caption, locked)
-            known_photos = set(Photo.objects.filter(pk__in=[c["photo_id"] for c in captions]).values_list("pk", flat=True))
+            known_photos = set(
+                Photo.objects.filter(pk__in=[c["photo_id"] for c in captions]).values_list("pk", flat=True))
             Caption.objects.filter(article=locked).delete()
             Caption.objects.bulk_create([
                 Caption(article=locked, photo_id=c["photo_id"], text=c["text"], position=c["position"],

@@ -12,14 +12,14 @@ from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import OuterRef, Prefetch, Q, Subquery
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html, format_html_join
 
-from .. import revisions, text, views, workflow
+from .. import presence, revisions, text, views, workflow
 from ..forms import ArticleAdminForm
 from ..models import Article, Author, Byline, Caption, Correction, Section, Status, Tag, Transition
 from ..signals import announce_article_changed
@@ -201,7 +201,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["admin/newsroom/admin.css"]}
-        js = ["admin/newsroom/workflow.js"]
+        js = ["admin/newsroom/workflow.js", "admin/newsroom/presence.js"]
 
     # Who sees and changes what.
 
@@ -398,6 +398,10 @@ class ArticleAdmin(admin.ModelAdmin):
             return {"workflow_moves": [], "story_editable": True, "submit_on_add": True}
         moves = workflow.available_moves(request.user, obj)
         editable = workflow.can_edit(request.user, obj)
+        presence_text = ""
+        if editable:
+            presence.mark_editing(obj.pk, request.user)
+            presence_text = presence.describe(presence.others_editing(obj.pk, request.user))
         publish_at = ""
         if obj.published_at and obj.published_at > timezone.now():
             publish_at = timezone.localtime(obj.published_at).strftime("%Y-%m-%dT%H:%M")
@@ -407,6 +411,9 @@ class ArticleAdmin(admin.ModelAdmin):
             "transition_url": reverse("admin:articles_article_transition", args=[quote(obj.pk)]),
             "preview_url": reverse("admin:articles_article_preview", args=[quote(obj.pk)]),
             "transitions": list(obj.transitions.select_related("actor")[:100]),
+            "presence_text": presence_text,
+            "presence_url": reverse("admin:articles_article_presence", args=[quote(obj.pk)]) if editable else "",
+            "presence_every": presence.HEARTBEAT_EVERY,
             "action_labels": workflow.ACTION_LABELS,
             "missing": workflow.missing_for_publication(obj) if obj.status == Status.DRAFT else [],
             "publish_at_value": request.POST.get("_publish_at", publish_at),
@@ -438,6 +445,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return [
             path("<path:object_id>/chuyen-trang-thai/", wrap(self.transition_view), name="articles_article_transition"),
             path("<path:object_id>/xem-truoc/", wrap(self.preview_view), name="articles_article_preview"),
+            path("<path:object_id>/dang-mo/", wrap(self.presence_view), name="articles_article_presence"),
             path("<path:object_id>/lich-su/so-sanh/", wrap(self.compare_view), name="articles_article_compare"),
             path("<path:object_id>/lich-su/<int:version_id>/khoi-phuc/", wrap(self.restore_view),
                  name="articles_article_restore"),
@@ -457,6 +465,18 @@ class ArticleAdmin(admin.ModelAdmin):
         if not workflow.can_view(request.user, Article.objects.get(pk=article.pk)):
             return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
         return HttpResponseRedirect(self._change_url(article))
+
+    def presence_view(self, request, object_id):
+        """The open form's heartbeat: note that this user is still editing, answer who else is."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._visible_story(request, object_id)
+        if not workflow.can_edit(request.user, article):
+            raise PermissionDenied
+        presence.mark_editing(article.pk, request.user)
+        response = JsonResponse({"message": presence.describe(presence.others_editing(article.pk, request.user))})
+        add_never_cache_headers(response)
+        return response
 
     def preview_view(self, request, object_id):
         """The story as readers will see it, in the public template; staff only, never cached, never indexed."""

@@ -32,7 +32,8 @@ def _latest(field):
 def newsroom_desk(context):
     """Editors: the review queue (oldest first) and what is scheduled. Reporters: their stories in progress."""
     user = context["request"].user
-    if not (user.is_authenticated and (user.has_perm("articles.view_article") or user.has_perm("articles.change_article"))):
+    if not (user.is_authenticated
+            and (user.has_perm("articles.view_article") or user.has_perm("articles.change_article"))):
         return {"show": False}
     if workflow.is_editor(user):
         waiting = (
@@ -40,7 +41,8 @@ def newsroom_desk(context):
             .annotate(submitted_at=Subquery(
                 Transition.objects.filter(article=OuterRef("pk"), action="submit").order_by("-at").values("at")[:1]
             ), submitted_by=Subquery(
-                Transition.objects.filter(article=OuterRef("pk"), action="submit").order_by("-at").values("actor_name")[:1]
+                Transition.objects.filter(article=OuterRef("pk"), action="submit")
+                .order_by("-at").values("actor_name")[:1]
             ))
             .select_related("section").order_by("submitted_at", "id")[:DESK_LIMIT]
         )

@@ -571,3 +571,35 @@ def test_reporter_cannot_delete_own_draft(client, reporter, section):
     client.force_login(reporter)
     assert client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"}).status_code == 403
     assert Article.objects.filter(pk=article.pk).exists()
+
+
+def test_second_editor_is_warned_who_has_the_story_open(client, editor, reporter, section):
+    """When an editor opens a story the reporter has open, the form says who and since when; the warning fades."""
+    import time_machine
+
+    from django.test import Client
+
+    article = story(reporter, section)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        other = Client()
+        other.force_login(reporter)
+        other.get(change_url(article))
+        client.force_login(editor)
+        page = client.get(change_url(article)).content.decode()
+        assert "Nông Vui (từ" in page and "đang mở bài này để sửa" in page
+
+        heartbeat = reverse("admin:articles_article_presence", args=[article.pk])
+        assert "Lý Minh" in other.post(heartbeat).json()["message"]
+        assert other.get(heartbeat).status_code == 405
+
+        clock.shift(datetime.timedelta(minutes=5))  # the reporter closed the tab: no heartbeat since
+        assert client.post(heartbeat).json()["message"] == ""
+
+
+def test_heartbeat_refused_to_those_who_cannot_edit(client, reporter, other_reporter, section):
+    """A reporter cannot announce themselves on a published story or see a colleague's draft this way."""
+    published = story(reporter, section, Status.PUBLISHED, title="Đã đăng")
+    draft = story(other_reporter, section, title="Nháp của đồng nghiệp")
+    client.force_login(reporter)
+    assert client.post(reverse("admin:articles_article_presence", args=[published.pk])).status_code == 403
+    assert client.post(reverse("admin:articles_article_presence", args=[draft.pk])).status_code == 404

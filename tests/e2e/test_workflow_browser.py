@@ -63,7 +63,7 @@ def pick_autocomplete(page, container, term, option_text):
 
 
 def test_story_from_draft_to_public_page(django_db_setup, live_server, newsroom, page, screenshot):
-    """Reporter writes with a photo and submits; editor sends it back; reporter fixes; editor publishes; a reader reads."""
+    """Reporter writes with a photo, submits; editor sends it back; reporter fixes; editor publishes; a reader reads."""
     section = newsroom["section"]
 
     # 1. The reporter uploads a photo to the library, then writes the story with it and submits.

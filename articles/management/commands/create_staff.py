@@ -72,7 +72,8 @@ class Command(BaseCommand):
         if password is None:
             if not self.stdin_is_terminal():
                 if required:
-                    raise CommandError(f"Đặt mật khẩu trong biến môi trường {PASSWORD_ENV}, hoặc chạy lệnh trong terminal.")
+                    raise CommandError(
+                        f"Đặt mật khẩu trong biến môi trường {PASSWORD_ENV}, hoặc chạy lệnh trong terminal.")
                 return None
             password = getpass.getpass("Mật khẩu: ")
             if password != getpass.getpass("Nhập lại mật khẩu: "):

@@ -240,3 +240,13 @@ def test_editor_toolbar_is_short_and_not_full_page():
     assert not buttons & {"Image", "Flash", "Iframe", "Form", "HiddenField", "Templates", "Styles"}
     assert {"Bold", "Italic", "Link", "NumberedList", "BulletedList", "Blockquote", "Format"} <= buttons
 
+
+
+def test_admin_body_field_uses_the_configured_editor(admin_client):
+    """The article form renders the body with the widget named in NEWSROOM_BODY_WIDGET."""
+    html = admin_client.get(reverse("admin:articles_article_add")).content.decode()
+    textareas = [a for tag, a in elements(html) if tag == "textarea" and a.get("name") == "body"]
+    if not textareas:
+        pytest.fail("the article form has no body textarea")
+    if settings.NEWSROOM_BODY_WIDGET.startswith("ckeditor."):
+        assert textareas[0].get("data-type") == "ckeditortype"

@@ -1,6 +1,6 @@
 """Admin for the photo library. Thin: uploads are checked and stored by images.py, never here."""
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -179,6 +179,13 @@ class PhotoAdmin(admin.ModelAdmin):
                 images.photo_refresh_crops(photo=obj)
             return
         images.photo_store(photo=obj, checked=form.cleaned_data["upload"], uploaded_by=request.user)
+        twins = Photo.objects.filter(checksum=obj.checksum).exclude(pk=obj.pk).order_by("pk")[:3]
+        if twins:
+            self.message_user(request, format_html(
+                "Tệp này đã có trong thư viện: {}. Nếu tải lên nhầm, hãy xóa ảnh vừa tạo và dùng ảnh cũ.",
+                format_html_join(", ", '<a href="{}">#{}</a>', (
+                    (reverse("admin:articles_photo_change", args=[twin.pk]), twin.pk) for twin in twins)),
+            ), level=messages.WARNING)
 
     def delete_model(self, request, obj):
         images.photo_delete(photo=obj)

@@ -455,6 +455,18 @@ def test_lead_picture_is_eager_with_high_priority(db):
     assert img["loading"] == "eager" and img["fetchpriority"] == "high"
 
 
+def test_lead_photo_can_be_preloaded_from_the_head(db):
+    """{% picture_preload %} gives a preload link with the WebP srcset and sizes of the lead photo."""
+    from django.template import Context, Template
+
+    photo = images.photo_create(file=encoded(scene(1000, 600), "JPEG"), alt_text="Ảnh", credit="Ảnh: A")
+    html = Template("{% load images %}{% picture_preload photo %}").render(Context({"photo": photo}))
+    link = dict(parse(html))["link"]
+    assert link["rel"] == "preload" and link["as"] == "image" and link["type"] == "image/webp"
+    assert link["imagesrcset"] == images.picture(photo).webp_srcset
+    assert Template("{% load images %}{% picture_preload None %}").render(Context()) == ""
+
+
 def test_picture_partial_survives_a_missing_file(db, settings):
     """A photo whose master vanished from storage still renders (its stored URL), never a 500."""
     photo = Photo(alt_text="Ảnh mất", credit="Ảnh: A", width=640, height=480)

@@ -263,3 +263,15 @@ def test_deleting_a_photo_in_the_admin_removes_its_files(superuser_client, stora
     assert response.status_code == 302
     assert not Photo.objects.exists()
     assert [path for path in stored_files(*storage_roots) if Path(path).suffix] == []
+
+
+def test_uploading_the_same_file_twice_warns_with_a_link(superuser_client):
+    """A second upload of the same file is stored, with a warning that links to the photo already there."""
+    data = encoded(scene(400, 300), "JPEG")
+    upload(superuser_client, "anh.jpg", data)
+    first = Photo.objects.get()
+    response = upload(superuser_client, "anh-lan-2.jpg", data)
+    assert Photo.objects.count() == 2
+    page = superuser_client.get(response["Location"]).content.decode()
+    assert "đã có trong thư viện" in page
+    assert reverse("admin:articles_photo_change", args=[first.pk]) in page

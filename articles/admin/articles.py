@@ -370,7 +370,12 @@ class ArticleAdmin(admin.ModelAdmin):
         """Run the button's transition through workflow.py and tell the user what happened."""
         action = request.POST.get("_transition", "")
         try:
-            publish_at = _parse_publish_at(request.POST.get("_publish_at", "")) if action == "publish" else None
+            publish_at = None
+            if action == "publish":
+                # The panel's time first; else a future "thời điểm xuất bản" the editor just saved in the form.
+                publish_at = _parse_publish_at(request.POST.get("_publish_at", ""))
+                if publish_at is None and article.published_at and article.published_at > timezone.now():
+                    publish_at = article.published_at
             moved = workflow.article_transition(action, article=article, by=request.user,
                                                 comment=request.POST.get("_transition_comment", ""),
                                                 publish_at=publish_at)

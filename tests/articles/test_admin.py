@@ -603,3 +603,17 @@ def test_heartbeat_refused_to_those_who_cannot_edit(client, reporter, other_repo
     client.force_login(reporter)
     assert client.post(reverse("admin:articles_article_presence", args=[published.pk])).status_code == 403
     assert client.post(reverse("admin:articles_article_presence", args=[draft.pk])).status_code == 404
+
+
+def test_future_publish_time_in_the_form_schedules_the_story(client, editor, reporter, section):
+    """An editor who sets a future 'thời điểm xuất bản' in the form and presses publish gets it scheduled then."""
+    article = story(reporter, section, Status.REVIEW)
+    client.force_login(editor)
+    data = admin_form_data(client.get(change_url(article)))
+    later = timezone.localtime() + datetime.timedelta(hours=6)
+    data.update({"published_at_0": later.strftime("%Y-%m-%d"), "published_at_1": later.strftime("%H:%M:00"),
+                 "_transition": "publish", "_publish_at": ""})
+    assert client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert article.is_scheduled
+    assert timezone.localtime(article.published_at).strftime("%H:%M") == later.strftime("%H:%M")

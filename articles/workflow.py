@@ -201,7 +201,9 @@ def check(action: str, *, article: Article, by, comment: str = "") -> Move:
 def _record(*, article, action, from_status, to_status, by=None, comment=""):
     return Transition.objects.create(
         article=article, article_title=article.title, action=action, from_status=from_status,
-        to_status=to_status, actor=by, actor_name=(by.get_username() if by else "hệ thống"), comment=comment,
+        to_status=to_status, actor=by, comment=comment,
+        # The name as the newsroom knows it, kept even if the account is later deleted.
+        actor_name=((by.get_full_name() or by.get_username()) if by else "hệ thống")[:150],
     )
 
 

@@ -35,7 +35,7 @@ def test_reporter_submits_complete_draft(draft, reporter):
     assert Article.objects.get(pk=draft.pk).status == Status.REVIEW
     log = Transition.objects.get(article=draft)
     assert (log.action, log.from_status, log.to_status) == ("submit", Status.DRAFT, Status.REVIEW)
-    assert (log.actor, log.actor_name, log.comment) == (reporter, "phongvien", "Nhờ anh xem giúp.")
+    assert (log.actor, log.actor_name, log.comment) == (reporter, "Nông Vui", "Nhờ anh xem giúp.")
 
 
 def test_submit_refused_lists_everything_missing(reporter, section):

@@ -40,7 +40,8 @@ class LatestStoriesFeed(Feed):
         return seo.absolute(reverse(name))
 
     def items(self, section):
-        stories = Article.objects.published().for_listing().order_by("-published_at", "-id")
+        stories = (Article.objects.published().for_listing().defer("body", "search_title", "search_body")
+                   .order_by("-published_at", "-id"))
         if section:
             stories = stories.filter(section=section)
         return stories[:FEED_SIZE]

@@ -5,11 +5,12 @@ listing the same stories for ever (a good cache key) and no query needs an OFFSE
 most MAX_URLS stories, the protocol's limit.
 """
 import datetime
+from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Min
-from django.http import Http404
+from django.db.models import Exists, Min, OuterRef
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,12 +18,14 @@ from django.views.decorators.http import require_safe
 
 from . import seo
 from .caching import public_page, site_state
-from .models import Article, Author, Tag
+from .models import Article, Author, Byline, Tag
 
 MAX_URLS = 50_000
 NEWS_WINDOW = datetime.timedelta(days=2)
 NEWS_MAX = 1000
+TAG_WINDOW = datetime.timedelta(days=31)
 XML = "application/xml; charset=utf-8"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 def _local_month_start(year, month):
@@ -63,13 +66,17 @@ def pages(request):
     urls = [{"loc": seo.absolute("/"), "changefreq": "hourly", "priority": "1.0"}]
     urls += [{"loc": seo.absolute(reverse("articles:section", kwargs={"slug": s["slug"]})),
               "changefreq": "hourly", "priority": "0.8"} for s in site_state(request)["sections"]]
-    published = Article.objects.published()
+    now = timezone.now()
+    published = Article.objects.published(now=now)
+    authors = Author.objects.filter(Exists(Byline.objects.filter(author=OuterRef("pk"), article__in=published)))
     urls += [{"loc": seo.absolute(reverse("articles:author", kwargs={"slug": slug})), "changefreq": "daily"}
-             for slug in Author.objects.filter(bylines__article__in=published).values_list("slug", flat=True)
-             .distinct().order_by("slug")[:MAX_URLS // 2]]
+             for slug in authors.order_by("slug").values_list("slug", flat=True)[:MAX_URLS // 2]]
+    # Topics of the last month only: a big archive holds a tag for nearly every story, and old, thin tag
+    # pages are found through the stories that link to them.
+    recent = published.filter(published_at__gte=now - TAG_WINDOW)
+    tags = Tag.objects.filter(articles__in=recent).values_list("slug", flat=True).distinct().order_by("slug")
     urls += [{"loc": seo.absolute(reverse("articles:tag", kwargs={"slug": slug})), "changefreq": "daily"}
-             for slug in Tag.objects.filter(articles__in=published).values_list("slug", flat=True)
-             .distinct().order_by("slug")[:MAX_URLS // 2]]
+             for slug in tags[:MAX_URLS // 2]]
     return render(request, "sitemaps/urlset.xml", {"urls": urls}, content_type=XML)
 
 
@@ -85,8 +92,14 @@ def month(request, year, month):
         .order_by("-published_at", "-id").select_related("section")
         .only("slug", "published_at", "updated_at", "section__slug")[:MAX_URLS]
     )
-    urls = [{"loc": seo.absolute(a.get_absolute_url()), "lastmod": seo.article_modified(a)} for a in stories]
-    return render(request, "sitemaps/urlset.xml", {"urls": urls}, content_type=XML)
+    # Built as a string: a month can hold thousands of stories, too many for a template loop to be quick.
+    # One reverse() for the pattern instead of one per story (slugs are [a-z0-9-], nothing to escape).
+    pattern = seo.absolute(reverse("articles:detail", kwargs={"section": "_SECTION_", "slug": "_SLUG_"}))
+    rows = (f"<url><loc>{escape(pattern.replace('_SECTION_', a.section.slug).replace('_SLUG_', a.slug))}</loc>"
+            f"<lastmod>{timezone.localtime(seo.article_modified(a)).isoformat(timespec='seconds')}</lastmod></url>"
+            for a in stories)
+    body = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n' + "\n".join(rows) + "\n</urlset>\n"
+    return HttpResponse(body, content_type=XML)
 
 
 @require_safe

@@ -42,8 +42,11 @@ def _newest(queryset):
 
 
 def for_teasers(queryset):
-    """Stories as teasers: section, bylines, lead photo and its renditions, in a fixed number of queries."""
-    return queryset.for_listing()
+    """Stories as teasers: section, bylines, lead photo and its renditions, in a fixed number of queries.
+
+    The body and the search copies are the bulk of a row and a teaser shows none of them.
+    """
+    return queryset.for_listing().defer("body", "search_title", "search_body")
 
 
 @require_safe
@@ -139,7 +142,7 @@ def with_story_parts(queryset):
 @require_safe
 @public_page
 def article_detail(request, section, slug):
-    article = with_story_parts(Article.objects.published().filter(slug=slug)).first()
+    article = with_story_parts(Article.objects.published().filter(slug=slug).defer("search_title", "search_body")).first()
     if article is None:
         if Article.objects.filter(slug=slug, status=Status.UNPUBLISHED).exists():
             return gone(request)

@@ -300,14 +300,7 @@ class ArticleAdmin(admin.ModelAdmin):
         with reversion.create_revision():
             if request.user.is_authenticated:
                 reversion.set_user(request.user)
-            response = super().changeform_view(request, object_id, form_url, extra_context)
-        # CKEditor 4 wires its toolbar with inline event handlers and starts its editing iframe with an
-        # inline script: under the admin's script-src 'self' it loads but never becomes editable (seen in
-        # Chromium). Only the story form, which carries the editor, lets inline script run; the nonce is
-        # left out because a nonce would make browsers ignore 'unsafe-inline'. Every other admin page keeps
-        # the strict policy. Moving NEWSROOM_BODY_WIDGET to an editor without inline handlers removes this.
-        response._csp_replace = {"script-src": ["'self'", "'unsafe-inline'"]}
-        return response
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         obj.last_edited_by = request.user

@@ -528,7 +528,8 @@ def _script_src(response):
 
 
 def test_inline_script_exception_is_limited_to_the_story_form(client, editor, reporter, section):
-    """Only the story form (which carries CKEditor 4) allows inline script; the list, history and desk stay strict."""
+    """Only the story form (which carries CKEditor 4) gets the editor's script rule (articles/security.py); the
+    list, history, desk and preview keep the strict one."""
     article = story(reporter, section)
     client.force_login(editor)
     for url in [change_url(article), reverse("admin:articles_article_add")]:

@@ -15,6 +15,7 @@ from PIL import ExifTags, Image
 from articles.models import Photo, Rendition, Status
 from tests.articles.test_images import BAD_UPLOADS, encoded, phone_jpeg, scene, stored_files
 from tests.factories import make_article, make_caption, make_photo
+from tests.scaleout.test_object_storage import on_s3, s3_endpoint  # noqa: F401  (fixtures: moto's S3 server)
 
 ADD_URL = "admin:articles_photo_add"
 
@@ -275,3 +276,27 @@ def test_uploading_the_same_file_twice_warns_with_a_link(superuser_client):
     page = superuser_client.get(response["Location"]).content.decode()
     assert "đã có trong thư viện" in page
     assert reverse("admin:articles_photo_change", args=[first.pk]) in page
+
+
+@pytest.mark.slow
+def test_pipeline_and_original_download_work_on_object_storage(client, editor, on_s3):
+    """On S3-compatible storage (moto's server) nothing changes but settings: the public bucket gets the clean
+    master and renditions under unsigned URLs, the private bucket the original, which editors still download."""
+    from tests.scaleout.test_object_storage import MEDIA_BUCKET, PRIVATE_BUCKET, keys
+
+    client.force_login(editor)
+    data = phone_jpeg()
+    assert upload(client, "Chợ phiên.jpg", data).status_code == 302
+    photo = Photo.objects.get()
+    public, private = keys(on_s3, MEDIA_BUCKET), keys(on_s3, PRIVATE_BUCKET)
+    assert f"media/{photo.image.name}" in public
+    assert {f"media/{r.file.name}" for r in photo.renditions.all()} <= set(public)
+    assert private == [f"originals/{photo.original.name}"]
+    assert not any("originals/" in key for key in public)
+    from articles import images
+
+    sources = images.picture(photo)
+    assert "X-Amz-Signature" not in sources.webp_srcset and f"/{MEDIA_BUCKET}/media/renditions/" in sources.src
+    response = client.get(reverse("admin:articles_photo_original", args=[photo.pk]))
+    assert b"".join(response.streaming_content) == data
+    assert response["Content-Type"] == "image/jpeg"

@@ -81,6 +81,24 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
+# AccessAttempt.username is a varchar(255); Django's login form does not cap the username it passes on.
+_THROTTLE_USERNAME_LENGTH = 255
+
+
+def throttled_username(request, credentials=None):
+    """The username axes counts failures against, cut to what its table holds.
+
+    Without the cut, a 5,000-character username posted to the login form made PostgreSQL refuse the
+    attempt record (a 500 page, and a failure that was never counted).
+    """
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials:
+        username = credentials.get(field)
+    else:
+        username = getattr(request, "data", request.POST).get(field)
+    return username[:_THROTTLE_USERNAME_LENGTH] if isinstance(username, str) else username
+
+
 def _minutes(delta) -> int:
     return max(1, math.ceil(delta.total_seconds() / 60)) if delta else 0
 

@@ -290,6 +290,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(env("DJANGO_LOGIN_COOLOFF_MINUTES", "1
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "articles.security.lockout_response"
+AXES_USERNAME_CALLABLE = "articles.security.throttled_username"
 AXES_HTTP_RESPONSE_CODE = 429
 # Behind N reverse proxies (the TLS terminator...), the client's address is in X-Forwarded-For; without
 # this every visitor would share the proxy's address and one attacker would lock the whole newsroom out.

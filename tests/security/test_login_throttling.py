@@ -127,8 +127,18 @@ def test_lockout_page_answers_without_a_500_for_odd_usernames(db):
     for username in ["<script>alert(1)</script>", "a\x00b", "x" * 5000, "' OR 1=1 --", "Đặng\u202eNgọc"]:
         _, response = attempt(username, "sai", ip="203.0.113.90")
         assert response.status_code in (200, 429)
-    # Names the form itself refuses (NUL, over 150 characters) never reach authentication; the rest count.
+    # A name with NUL is refused by the form itself and never reaches authentication; the rest count.
     assert fail("ten-binh-thuong", LIMIT, ip="203.0.113.90").status_code == 429
+
+
+def test_overlong_username_is_counted_not_a_crash(db):
+    """A 5,000-character username is recorded (cut to the table's 255) and locks like any other, on PostgreSQL too."""
+    from axes.models import AccessAttempt
+
+    for _ in range(LIMIT):
+        _, response = attempt("đ" * 5000, "sai", ip="203.0.113.91")
+    assert response.status_code == 429
+    assert AccessAttempt.objects.get(ip_address="203.0.113.91").username == "đ" * 255
 
 
 def test_test_client_login_is_not_throttled(editor):

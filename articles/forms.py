@@ -1,6 +1,7 @@
 """The story form of the admin: the rich-text body widget and the no-lost-edits check."""
 from django import forms
 from django.conf import settings
+from django.db import transaction
 from django.utils.module_loading import import_string
 
 from .models import Article
@@ -48,8 +49,9 @@ class ArticleAdminForm(forms.ModelForm):
 
     def _check_version(self, sent):
         # The row lock is held until the admin's transaction ends, so two saves cannot both pass this check.
+        rows = Article.objects.select_for_update() if transaction.get_connection().in_atomic_block else Article.objects
         current = (
-            Article.objects.select_for_update()
+            rows
             .only("version", "title", "kicker", "sapo", "body", "updated_at", "last_edited_by")
             .get(pk=self.instance.pk)
         )

@@ -320,9 +320,10 @@ class ArticleAdmin(admin.ModelAdmin):
                         correction_form.instance.created_by = request.user
         super().save_related(request, form, formsets, change)
         article = form.instance
-        # Inlines and tags are saved only now: store the revision again with the whole story.
-        reversion.add_to_revision(article)
-        reversion.set_comment(self._revision_comment(form, formsets, change))
+        if reversion.is_active():
+            # Inlines and tags are saved only now: store the revision again with the whole story.
+            reversion.add_to_revision(article)
+            reversion.set_comment(self._revision_comment(form, formsets, change))
         announce_article_changed(article, action="save")
 
     def delete_model(self, request, obj):

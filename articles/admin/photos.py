@@ -23,15 +23,15 @@ def can_fetch_original(user) -> bool:
 
 class PhotoForm(forms.ModelForm):
     upload = forms.FileField(
-        label=_("tệp ảnh"), required=False,
+        label=_("Tệp ảnh"), required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
     focal_x = forms.FloatField(
-        label=_("tâm điểm ngang"), required=False, validators=[MinValueValidator(0), MaxValueValidator(1)],
+        label=_("Tâm điểm ngang"), required=False, validators=[MinValueValidator(0), MaxValueValidator(1)],
         help_text=_("Từ 0 (mép trái) đến 1 (mép phải); để trống là giữa ảnh. Dùng khi cắt ảnh nhỏ cho trang chủ."),
     )
     focal_y = forms.FloatField(
-        label=_("tâm điểm dọc"), required=False, validators=[MinValueValidator(0), MaxValueValidator(1)],
+        label=_("Tâm điểm dọc"), required=False, validators=[MinValueValidator(0), MaxValueValidator(1)],
         help_text=_("Từ 0 (mép trên) đến 1 (mép dưới); để trống là giữa ảnh."),
     )
 

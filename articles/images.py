@@ -390,7 +390,6 @@ def photo_store(*, photo: Photo, checked: CheckedImage, uploaded_by=None) -> Pho
         with transaction.atomic():
             photo.original_filename = checked.original_filename or photo.original_filename
             photo.format = checked.format
-            photo.file_size = len(checked.data)
             photo.checksum = checked.checksum
             if uploaded_by is not None:
                 photo.uploaded_by = uploaded_by
@@ -401,7 +400,9 @@ def photo_store(*, photo: Photo, checked: CheckedImage, uploaded_by=None) -> Pho
             master = encode(pixels.copy(), checked.format, quality=MASTER_QUALITY, optimize=False)
             photo.image.save(f"anh.{checked.extension}", ContentFile(master), save=False)
             written.append((photo.image.storage, photo.image.name))
+            # width, height and file_size describe Photo.image, the file the public (and feeds) get.
             photo.width, photo.height = pixels.size  # ImageField cannot measure a nameless ContentFile
+            photo.file_size = len(master)
             photo.save()
             renditions = _make_renditions(photo, pixels, "", written)
     except Exception:

@@ -111,7 +111,7 @@ def main(argv=None):
 
         print(f"\nmaster (public, stripped, longest side capped at {images.MASTER_MAX_SIDE}) "
               f"{photo.width}x{photo.height} {photo.format}: "
-              f"{photo.image.size / 1024:.0f} KB; original kept privately: {photo.file_size / 1024:.0f} KB")
+              f"{photo.image.size / 1024:.0f} KB; original kept privately: {photo.original.size / 1024:.0f} KB")
         print(f"\n{'width':>6} {'height':>6} {'WebP KB':>9} {'JPEG KB':>9} {'WebP/JPEG':>10}")
         sizes = {}
         for rendition in photo.renditions.all():

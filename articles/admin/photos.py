@@ -249,9 +249,14 @@ class PhotoAdmin(admin.ModelAdmin):
     def dimensions(self, photo):
         return f"{photo.width} × {photo.height}" if photo.width else "-"
 
-    @admin.display(description=_("dung lượng gốc"))
+    @admin.display(description=_("dung lượng"))
     def size(self, photo):
-        return f"{images._megabytes(photo.file_size)} MB" if photo.file_size else "-"
+        published = f"{images._megabytes(photo.file_size)} MB" if photo.file_size else "-"
+        try:
+            original = f"{images._megabytes(photo.original.size)} MB" if photo.original else "-"
+        except OSError:
+            original = "không tìm thấy"
+        return _("bản đăng: %(published)s; bản gốc: %(original)s") % {"published": published, "original": original}
 
     @admin.display(description=_("dùng trong bài"))
     def used_in(self, photo):

@@ -23,6 +23,7 @@ from .. import presence, revisions, text, views, workflow
 from ..forms import ArticleAdminForm
 from ..models import Article, Author, Byline, Caption, Correction, Section, Status, Tag, Transition
 from ..signals import announce_article_changed
+from ..templatetags.newsroom import trusted_body_html
 
 
 @admin.register(Section)
@@ -235,8 +236,20 @@ class ArticleAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (obj is None or workflow.is_editor(request.user))
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or workflow.can_edit(request.user, obj):
+            return fieldsets
+        # Read-only: show the body as the reader will see it, not as HTML source.
+        return [(name, {**options, "fields": ["rendered_body" if f == "body" else f for f in options["fields"]]})
+                for name, options in fieldsets]
+
+    @admin.display(description="nội dung")
+    def rendered_body(self, article):
+        return format_html('<div class="nr-rendered-body">{}</div>', trusted_body_html(article.body))
+
     def get_readonly_fields(self, request, obj=None):
-        fields = list(self.base_readonly_fields)
+        fields = list(self.base_readonly_fields) + ["rendered_body"]
         if not workflow.is_editor(request.user):
             fields += ["published_at", "is_featured"]
         if obj is not None and obj.first_published_at is not None:

@@ -618,3 +618,12 @@ def test_future_publish_time_in_the_form_schedules_the_story(client, editor, rep
     article.refresh_from_db()
     assert article.is_scheduled
     assert timezone.localtime(article.published_at).strftime("%H:%M") == later.strftime("%H:%M")
+
+
+def test_read_only_story_shows_the_body_as_text_not_html_source(client, reporter, section):
+    """A reporter looking at their story in review sees its paragraphs, not '<p>' tags."""
+    article = story(reporter, section, Status.REVIEW, body="<p>Đoạn <strong>một</strong>.</p>")
+    client.force_login(reporter)
+    page = client.get(change_url(article)).content.decode()
+    assert '<div class="nr-rendered-body"><p>Đoạn <strong>một</strong>.</p></div>' in page
+    assert "&lt;p&gt;" not in page

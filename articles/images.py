@@ -142,7 +142,8 @@ def _too_many_pixels(width=None, height=None, pixels=None):
             "Hãy thu nhỏ ảnh rồi tải lại." % {"w": width, "h": height, "limit": limit}
         )
     elif pixels:
-        message = "Ảnh có %(mp)s megapixel, vượt giới hạn %(limit)s megapixel." % {"mp": pixels // 1_000_000, "limit": limit}
+        message = "Ảnh có %(mp)s megapixel, vượt giới hạn %(limit)s megapixel." % {
+            "mp": pixels // 1_000_000, "limit": limit}
     else:
         message = "Ảnh có quá nhiều điểm ảnh (vượt giới hạn %(limit)s megapixel)." % {"limit": limit}
     return PhotoRejected(message, code="too_many_pixels")
@@ -635,5 +636,6 @@ def thumbnail_url(photo: Photo | None, *, crop: str = "") -> str:
 
 
 def with_renditions(lookup: str = "renditions") -> models.Prefetch:
-    """A prefetch for list pages, so that every photo's sources come in one query: e.g. 'captions__photo__renditions'."""
-    return models.Prefetch(lookup, queryset=Rendition.objects.only("photo_id", "width", "height", "format", "crop", "file"))
+    """A prefetch for list pages, so every photo's sources come in one query: e.g. 'captions__photo__renditions'."""
+    fields = ("photo_id", "width", "height", "format", "crop", "file")
+    return models.Prefetch(lookup, queryset=Rendition.objects.only(*fields))

@@ -160,6 +160,37 @@ CASES = (
         ("empty-file", REFUSED, "trống"),
     ]]
     + [Case("invalid-utf8-form", "raw-post", b"title=%FF%FE%FD&sapo=s&body=b", SAFE)]
+    # Feeds, sitemaps and robots.txt with parameters nobody should send.
+    + [Case(f"public-extra-{name}", "path", url, STATUS, codes) for name, url, codes in [
+        ("rss-query", "/rss/?q=%3Cscript%3E&trang=-1", {200}),
+        ("atom-section-sql", "/atom/1'%20OR%201=1/", {404}),
+        ("sitemap-page-negative", "/sitemap.xml?p=-1", {200, 404}),
+        ("sitemap-news-page-text", "/sitemap-news.xml?p=abc", {200, 404}),
+        ("robots-query", "/robots.txt?%00=%FF", {200}),
+    ]]
+    # The staff lists: search boxes, filters, ordering and page numbers as a crafted URL sends them.
+    + [Case(f"admin-list-{name}", "admin-list", (url_name, params), STATUS, {200, 302})
+       for name, url_name, params in [
+        ("article-search-xss", "admin:articles_article_changelist", {"q": "<script>alert(1)</script>"}),
+        ("article-search-sql", "admin:articles_article_changelist", {"q": "' OR 1=1 --"}),
+        ("article-search-nul", "admin:articles_article_changelist", {"q": "a\x00b"}),
+        ("article-filter-xss", "admin:articles_article_changelist", {"status__exact": '"><script>alert(1)</script>'}),
+        ("article-filter-not-a-number", "admin:articles_article_changelist", {"section__id__exact": "abc"}),
+        ("article-order-garbage", "admin:articles_article_changelist", {"o": "99.-5.x"}),
+        ("article-page-negative", "admin:articles_article_changelist", {"p": "-1"}),
+        ("article-page-huge", "admin:articles_article_changelist", {"p": "9" * 30}),
+        ("photo-search-nul", "admin:articles_photo_changelist", {"q": "anh\x00"}),
+        ("photo-search-regex", "admin:articles_photo_changelist", {"q": "(a+)+$ [ %_"}),
+        ("photo-filter-garbage", "admin:articles_photo_changelist", {"thieu": "<b>", "format": "' OR 1=1"}),
+        ("audit-search-xss", "admin:articles_transition_changelist", {"q": "<svg onload=alert(1)>"}),
+        ("audit-date-overflow", "admin:articles_transition_changelist", {"at__year": "99999999", "at__month": "13"}),
+    ]] + [Case("admin-list-to-field-injection", "admin-list",
+                ("admin:articles_article_changelist", {"_popup": "1", "_to_field": "password"}), STATUS, {400})]
+    # The open-story heartbeat (a JSON endpoint the form calls).
+    + [Case(f"presence-{name}", "presence", name, STATUS, codes) for name, codes in [
+        ("get", {405}), ("other-reporter", {403, 404}), ("missing-story", {404}), ("no-csrf", {403}),
+    ]]
+    + [Case("csrf-password-change-missing", "csrf", "password-change-missing", STATUS, {403})]
 )
 
 
@@ -335,6 +366,33 @@ def run_raw_post(case, fx):
         assert "\ufffd" in Article.objects.order_by("-pk").first().title
 
 
+def run_admin_list(case, fx):
+    factories.make_article("Bài trong danh sách", section=fx.section)
+    factories.make_photo()
+    url_name, params = case.payload
+    response = fx.admin_client.get(reverse(url_name), params)
+    assert response.status_code in case.detail, response.status_code
+    if response.status_code == 302:
+        response = fx.admin_client.get(response["Location"])
+        assert response.status_code == 200
+    assert_page_is_safe(response)
+
+
+def run_presence(case, fx):
+    reporter, other = fx.request.getfixturevalue("reporter"), fx.request.getfixturevalue("other_reporter")
+    story = factories.make_article("Bài đang mở", section=fx.section, authors=[reporter.author], created_by=reporter)
+    url = reverse("admin:articles_article_presence", args=[story.pk])
+    client = Client(enforce_csrf_checks=case.payload == "no-csrf")
+    client.force_login(other if case.payload == "other-reporter" else reporter)
+    if case.payload == "get":
+        response = client.get(url)
+    elif case.payload == "missing-story":
+        response = client.post(reverse("admin:articles_article_presence", args=[987654]))
+    else:
+        response = client.post(url)
+    assert response.status_code in case.detail, response.status_code
+
+
 def run_csrf(case, fx):
     strict = Client(enforce_csrf_checks=True)
     user = factories.make_user("bientap-csrf", superuser=True)
@@ -366,6 +424,11 @@ def run_csrf(case, fx):
                                    {"_transition": "publish"})
             article.refresh_from_db()
             assert article.status == Status.REVIEW
+        elif name == "password-change-missing":
+            response = strict.post(reverse("admin:password_change"), {
+                "old_password": "mat-khau-thu-nghiem-42", "new_password1": "Mk-moi-rat-dai-2026", "new_password2": "Mk-moi-rat-dai-2026"})
+            user.refresh_from_db()
+            assert user.check_password("mat-khau-thu-nghiem-42")
         elif name == "logout-missing":
             response = strict.post(reverse("admin:logout"))
             assert "_auth_user_id" in strict.session
@@ -486,6 +549,7 @@ RUNNERS = {
     "caption": run_story_part, "correction": run_story_part, "photo": run_story_part,
     "search": run_search, "home": run_listing, "path": run_path, "raw-query": run_raw_query,
     "raw-post": run_raw_post, "csrf": run_csrf, "workflow": run_workflow, "upload": run_upload,
+    "admin-list": run_admin_list, "presence": run_presence,
 }
 
 

@@ -309,3 +309,17 @@ def test_nothing_else_is_marked_safe():
         relative = str(module.relative_to(ROOT))
         if "mark_safe(" in module.read_text(encoding="utf-8") or "SafeString(" in module.read_text(encoding="utf-8"):
             assert relative in MARK_SAFE_ALLOWED, f"{relative} marks a string safe"
+
+
+JS_HTML_SINKS = ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function",
+                 ".html(", "setTimeout(\"", "setTimeout('", "javascript:"]
+
+
+def test_project_javascript_never_builds_html_from_strings():
+    """The site's and the admin's own scripts put text in the page with textContent, never through an HTML sink."""
+    scripts = [path for path in (ROOT / "static").rglob("*.js") if "vendor" not in path.parts]
+    assert scripts, "no project JavaScript found under static/"
+    for script in scripts:
+        source = script.read_text(encoding="utf-8")
+        for sink in JS_HTML_SINKS:
+            assert sink not in source, f"{script.relative_to(ROOT)} uses {sink}"

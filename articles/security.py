@@ -2,6 +2,7 @@
 
 See SECURITY.md for the whole picture (what is enforced where, and what the web server must do).
 """
+import ipaddress
 import math
 
 from axes.backends import AxesStandaloneBackend
@@ -97,6 +98,22 @@ def throttled_username(request, credentials=None):
     else:
         username = getattr(request, "data", request.POST).get(field)
     return username[:_THROTTLE_USERNAME_LENGTH] if isinstance(username, str) else username
+
+
+def client_address(request) -> str:
+    """The visitor's IP address for login throttling, read through NEWSROOM_TRUSTED_PROXY_COUNT proxies."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    hops = settings.NEWSROOM_TRUSTED_PROXY_COUNT
+    if hops <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if len(forwarded) < hops:
+        return remote
+    candidate = forwarded[-hops]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
 
 
 def _minutes(delta) -> int:

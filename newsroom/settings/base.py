@@ -292,11 +292,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "articles.security.lockout_response"
 AXES_USERNAME_CALLABLE = "articles.security.throttled_username"
 AXES_HTTP_RESPONSE_CODE = 429
-# Behind N reverse proxies (the TLS terminator...), the client's address is in X-Forwarded-For; without
-# this every visitor would share the proxy's address and one attacker would lock the whole newsroom out.
-if int(env("DJANGO_TRUSTED_PROXY_COUNT", "0")):
-    AXES_IPWARE_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT"))
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# Behind N reverse proxies (the TLS terminator...), the client's address is the N-th from the right in
+# X-Forwarded-For (what the proxies appended; the left part is whatever the client sent). Without this
+# every visitor shares the proxy's address and one attacker locks the whole newsroom out.
+NEWSROOM_TRUSTED_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "articles.security.client_address"
 
 
 # --- Beyond one machine (see DEPLOY.md): read replica, object storage, sessions. ---------------------------

@@ -145,3 +145,31 @@ def test_test_client_login_is_not_throttled(editor):
     """Code that logs in without a request (the test client, a shell) is let through by the axes backend."""
     client = Client()
     assert client.login(username="bientapvien", password=PASSWORD)
+
+
+def test_behind_a_proxy_each_client_is_counted_apart(editor, reporter, settings):
+    """With one trusted proxy, the address it appended counts, not the proxy's own nor one the client forged."""
+    settings.NEWSROOM_TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.2"
+    for n in range(LIMIT):
+        Client().post(reverse("admin:login"), {"username": f"doan-{n}", "password": "sai"}, REMOTE_ADDR=proxy,
+                      HTTP_X_FORWARDED_FOR=f"1.2.3.{n}, 203.0.113.66")  # forged left part changes every time
+    client = Client()
+    locked = client.post(reverse("admin:login"), {"username": "phongvien", "password": PASSWORD},
+                         REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.66")
+    assert locked.status_code == 429
+    colleague = Client()
+    response = colleague.post(reverse("admin:login"), {"username": "bientapvien", "password": PASSWORD,
+                                                       "next": reverse("admin:index")},
+                              REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.23")
+    assert response.status_code == 302 and logged_in(colleague)
+
+
+def test_without_trusted_proxies_forwarded_for_is_ignored(editor):
+    """By default X-Forwarded-For is not believed: rotating it does not escape the address lockout."""
+    for n in range(LIMIT):
+        Client().post(reverse("admin:login"), {"username": f"doan-{n}", "password": "sai"},
+                      REMOTE_ADDR="203.0.113.77", HTTP_X_FORWARDED_FOR=f"1.2.3.{n}")
+    response = Client().post(reverse("admin:login"), {"username": "bientapvien", "password": PASSWORD},
+                             REMOTE_ADDR="203.0.113.77", HTTP_X_FORWARDED_FOR="9.9.9.9")
+    assert response.status_code == 429

@@ -173,3 +173,17 @@ def test_new_author_byline_appears_on_author_page(client, section):
     client.get(author.get_absolute_url())
     published("Bài mới của chị Mai", section, authors=[author])
     assert "Bài mới của chị Mai" in parse_html(client.get(author.get_absolute_url()).content).text
+
+
+def test_staff_preview_of_a_draft_never_reaches_the_public_cache(client, section):
+    """An editor previews a draft; afterwards a visitor still gets 404 at its address and no cached copy."""
+    draft = make_article("Bản nháp đang xem trước", section=section)
+    client.force_login(make_user("tongbientap", superuser=True))
+    preview = client.get(reverse("admin:articles_article_preview", args=[draft.pk]))
+    assert preview.status_code == 200 and "no-store" in preview["Cache-Control"]
+    page = parse_html(preview.content)
+    assert page.meta("robots") == "noindex, nofollow"
+    assert page.find_all("p", **{"class": "preview-banner"})
+    client.logout()
+    response = client.get(draft.get_absolute_url())
+    assert response.status_code == 404 and "X-Page-Cache" not in response

@@ -187,3 +187,14 @@ def test_staff_preview_of_a_draft_never_reaches_the_public_cache(client, section
     client.logout()
     response = client.get(draft.get_absolute_url())
     assert response.status_code == 404 and "X-Page-Cache" not in response
+
+
+def test_cached_pages_carry_no_per_request_nonce(client, published_article):
+    """Cached HTML holds nothing tied to one request: the JSON-LD block has no CSP nonce (a data block needs none)."""
+    url = published_article.get_absolute_url()
+    first, second = client.get(url), client.get(url)
+    assert second["X-Page-Cache"] == "hit"
+    for response in (first, second):
+        scripts = parse_html(response.content).find_all("script")
+        assert scripts and all("nonce" not in s.attrs for s in scripts)
+        assert "nonce-" not in response.get("Content-Security-Policy", "")

@@ -10,8 +10,17 @@ from tests.factories import make_article, make_author, make_caption, make_photo,
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+# Database setup is requested before Playwright's page in every test: it must not run inside its event loop.
+@pytest.fixture(scope="module", autouse=True)
+def _orm_beside_playwright_for_the_whole_module():
+    """Playwright's event loop runs in this thread: allow the ORM from database setup to teardown."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
 @pytest.fixture
-def newsroom(db):
+def newsroom(transactional_db):
     news, economy = make_section("Thời sự"), make_section("Kinh tế")
     reporter = make_author("Nông Vui", bio="Phóng viên thời sự.")
     story = make_article(
@@ -34,7 +43,7 @@ def no_horizontal_scroll(page):
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
-def test_reader_browses_home_section_article_and_searches(page, live_server, newsroom, screenshot):
+def test_reader_browses_home_section_article_and_searches(django_db_setup, live_server, newsroom, page, screenshot):
     """A reader opens the home page, a section, the lead story, then searches without diacritics."""
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -71,7 +80,7 @@ def test_reader_browses_home_section_article_and_searches(page, live_server, new
     assert errors == []
 
 
-def test_article_reads_on_a_phone_without_sideways_scrolling(browser, live_server, newsroom):
+def test_article_reads_on_a_phone_without_sideways_scrolling(django_db_setup, live_server, newsroom, browser):
     """On a 375-pixel phone the article and home page fit the screen width."""
     phone = browser.new_page(viewport={"width": 375, "height": 740}, device_scale_factor=2)
     try:
@@ -86,7 +95,7 @@ def test_article_reads_on_a_phone_without_sideways_scrolling(browser, live_serve
         phone.close()
 
 
-def test_print_view_hides_navigation(page, live_server, newsroom):
+def test_print_view_hides_navigation(django_db_setup, live_server, newsroom, page):
     """Printing an article leaves out the menu, the search box and the related stories."""
     page.goto(live_server.url + newsroom["story"].get_absolute_url())
     page.emulate_media(media="print")

@@ -62,6 +62,7 @@ def pytest_report_header(config):
 
 # Newsroom roles (groups made by migration 0002_roles), each with an author profile for bylines.
 def _staff_with_role(username, group, full_name):
+    factories.ensure_roles()
     user = factories.make_user(username, groups=[group], first_name=full_name.split()[0],
                                last_name=" ".join(full_name.split()[1:]))
     factories.make_author(full_name, user=user)

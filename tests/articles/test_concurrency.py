@@ -17,7 +17,7 @@ def change_url(article):
 
 
 @pytest.fixture
-def second_editor(db):
+def second_editor(editor):
     return make_user("bientap2", groups=["Biên tập viên"], first_name="Trần", last_name="Hoa")
 
 
@@ -105,7 +105,7 @@ def _in_threads(*jobs):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_editors_publishing_at_once_publish_once(reporter, editor, second_editor, section):
     """Two editors pressing publish at the same moment: one publishes, the other is refused, one log entry."""
     assert connection.vendor == "postgresql"
@@ -124,7 +124,7 @@ def test_two_editors_publishing_at_once_publish_once(reporter, editor, second_ed
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_saves_from_the_same_version_keep_one(editor, second_editor, reporter, section):
     """Two admin saves posted at the same moment from one version: one is stored, the other refused, none lost."""
     article = make_article("Giá lúa", section=section, authors=[reporter.author], status=Status.REVIEW)

@@ -5,10 +5,9 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article, Photo, Status, Transition
-from tests.factories import jpeg_bytes, make_author, make_section, make_user
+from tests.factories import ensure_roles, jpeg_bytes, make_author, make_section, make_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow,
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "mat-khau-thu-nghiem-42"
 
@@ -25,6 +24,7 @@ def _orm_beside_playwright_for_the_whole_test():
 def newsroom(transactional_db):
     from django.contrib.auth.models import Group
 
+    ensure_roles()  # an earlier transactional test's flush drops the groups made by the migration
     reporter = make_user("vui", password=PASSWORD, first_name="Nông", last_name="Vui")
     reporter.groups.set(Group.objects.filter(name="Phóng viên"))
     make_author("Nông Vui", user=reporter)

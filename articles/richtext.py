@@ -1,9 +1,10 @@
 """Sanitising rich-text bodies: the one allow-list every save path goes through.
 
-Article.save() calls sanitize_html(), so the admin form, the importer, the workflow functions, a
-revision restore and any script that saves a story all store the same reduced HTML, whatever the
-editor or a crafted POST sent. Bulk paths that bypass save() (QuerySet.update, bulk_create) must
-not write `body`; tests/security/test_richtext.py checks the ones the project has.
+Article.save() calls sanitize_html(), and a pre_save hook (below) repeats it for raw saves, so the
+admin form, the importer, the workflow functions, a revision restore, loaddata and any script that
+saves a story all store the same reduced HTML, whatever the editor or a crafted POST sent. Bulk paths
+that bypass both (QuerySet.update, bulk_update, bulk_create) must not write `body`;
+tests/security/test_richtext.py scans the project for them.
 """
 import re
 

@@ -24,6 +24,7 @@ from ..forms import ArticleAdminForm
 from ..models import Article, Author, Byline, Caption, Correction, Section, Status, Tag, Transition
 from ..signals import announce_article_changed
 from ..templatetags.newsroom import trusted_body_html
+from .pagination import EstimatedCountPaginator
 
 
 @admin.register(Section)
@@ -186,6 +187,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_per_page = 50
     # No second, unfiltered COUNT(*) on every changelist page; the bench engineer may swap `paginator`.
     show_full_result_count = False
+    paginator = EstimatedCountPaginator  # the unfiltered list's size from PostgreSQL's statistics, not COUNT(*)
     search_fields = ["search_title"]
     search_help_text = "Tìm theo tiêu đề, gõ có dấu hay không dấu đều được."
     ordering = ["-id"]
@@ -338,6 +340,7 @@ class ArticleAdmin(admin.ModelAdmin):
             reversion.add_to_revision(article)
             reversion.set_comment(self._revision_comment(form, formsets, change))
         announce_article_changed(article, action="save")
+        presence.stop_editing(article.pk, request.user)
 
     def delete_model(self, request, obj):
         pk = obj.pk
@@ -474,6 +477,7 @@ class ArticleAdmin(admin.ModelAdmin):
             return HttpResponseNotAllowed(["POST"])
         article = self._visible_story(request, object_id)
         self._move(request, article)
+        presence.stop_editing(article.pk, request.user)
         if not workflow.can_view(request.user, Article.objects.get(pk=article.pk)):
             return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
         return HttpResponseRedirect(self._change_url(article))

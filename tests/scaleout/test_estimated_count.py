@@ -67,3 +67,19 @@ def test_no_estimate_for_slices_or_other_databases(stories):
     if connection.vendor != "postgresql":
         assert estimated_count(Section.objects.all()) is None
         assert EstimatedCountPaginator(Article.objects.all(), 10).count == 30
+
+
+@pytest.mark.postgres
+def test_editor_changelist_counts_no_rows(client, stories, monkeypatch):
+    """The editor's unfiltered story list runs no COUNT(*) over the stories; a searched one counts exactly."""
+    monkeypatch.setattr(pagination, "EXACT_BELOW", 0)
+    client.force_login(factories.make_user("bientap-danh-sach", superuser=True))
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/quan-tri/articles/article/")
+    assert response.status_code == 200
+    assert "Mùa cam sành số 29" in response.content.decode()
+    assert [sql for sql in counts_in(ctx.captured_queries) if "articles_article" in sql] == []
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/quan-tri/articles/article/?q=cam+sanh")
+    assert response.status_code == 200
+    assert any("articles_article" in sql for sql in counts_in(ctx.captured_queries))

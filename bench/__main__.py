@@ -27,6 +27,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 TMP = RESULTS / "tmp"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/newsroom_bench"
 SMALL_STORIES = 1000
+FLOOR_SLICE = 3  # seconds of the floor measured right before and right after each page
 
 
 def parse_args(argv):
@@ -59,6 +60,20 @@ def check_tools(args):
     elif generator == "auto":
         generator = "wrk"
     return generator
+
+
+def redis_ok(args):
+    """Fall back to per-worker local memory, with a warning, when the Redis cache is not reachable."""
+    if args.cache != "redis":
+        return
+    import redis
+
+    try:
+        redis.Redis.from_url(args.cache_url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        print(f"! Redis is not reachable at {args.cache_url} ({error}); using each worker's local memory "
+              "cache instead (--cache locmem). Start Redis or set BENCH_CACHE_URL for the production setup.")
+        args.cache = "locmem"
 
 
 def psql_ok(database_url):
@@ -187,19 +202,44 @@ def measure(server, generator, urls, notes, cookie, args, only, pages=None, seco
         elif warm_up:
             # Warm up: fill the page cache and the workers' own caches, discard the figures.
             load.run(generator, server.base_url, path, connections=args.connections, seconds=2, **kwargs)
+        floor_path = urls.get("floor")
+        bracket = name not in ("static", "floor") and floor_path
+        floor_rps = []
         for run_name, connections, run_seconds in (("loaded", args.connections, seconds),
                                                    ("one_client", 1, one_seconds)):
             if name == "article_cold":
                 kwargs["first_line"] = cold_cursor
+            if bracket and run_name == "loaded":
+                floor_rps.append(load.run(generator, server.base_url, floor_path, connections=connections,
+                                          seconds=FLOOR_SLICE, headers=["Accept-Encoding: gzip"])["rps"])
             figures = load.run(generator, server.base_url, path, connections=connections, seconds=run_seconds, **kwargs)
+            if bracket and run_name == "loaded":
+                floor_rps.append(load.run(generator, server.base_url, floor_path, connections=connections,
+                                          seconds=FLOOR_SLICE, headers=["Accept-Encoding: gzip"])["rps"])
             if name == "article_cold":
                 cold_cursor += figures["requests"] + connections + 1
                 figures["distinct_urls_left"] = max(notes["article_cold"]["distinct_urls"] - cold_cursor, 0)
             entry[run_name] = figures
+        if floor_rps:
+            # The floor measured just before and just after this page: the ratio holds even as the load on a
+            # shared machine drifts from one page to the next.
+            entry["floor_nearby_rps"] = round(sum(floor_rps) / len(floor_rps), 1)
         results[name] = entry
         lo, one = entry["loaded"], entry["one_client"]
+        ratio = f"  {lo['rps'] / entry['floor_nearby_rps']:.2f} x floor" if entry.get("floor_nearby_rps") else ""
         print(f"  {label:<34} {lo['rps']:>8.1f} req/s  p95 {lo['p95_ms']:>7.1f} ms  (1 client: p95 {one['p95_ms']:.1f} ms)"
-              + (f"  [{lo['status_errors']} bad status]" if lo["status_errors"] else ""))
+              + ratio + (f"  [{lo['status_errors']} bad status]" if lo["status_errors"] else ""))
+    # The references again at the end: the machine's load drifts (other work on it), so the ratios use the
+    # mean of the two measurements, and the report shows both.
+    for name in ("static", "floor"):
+        entry = results.get(name)
+        if entry and "loaded" in entry:
+            again = load.run(generator, server.base_url, entry["path"], connections=args.connections, seconds=seconds,
+                             headers=["Accept-Encoding: gzip"])
+            entry["loaded_again"] = again
+            entry["loaded_first"] = entry["loaded"]
+            entry["loaded"] = {**entry["loaded"], "rps": round((entry["loaded"]["rps"] + again["rps"]) / 2, 1)}
+            print(f"  {entry['label']:<34} again: {again['rps']:>8.1f} req/s (mean {entry['loaded']['rps']:.1f})")
     if "article_cold" in results and "loaded" in results["article_cold"]:
         distinct = notes["article_cold"]["distinct_urls"]
         results["article_cold"]["all_misses"] = cold_cursor <= distinct
@@ -214,6 +254,7 @@ def main(argv=None):
     generator = check_tools(args)
     TMP.mkdir(parents=True, exist_ok=True)
     pg_version = psql_ok(args.database_url)
+    redis_ok(args)
     run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
     cache_url = args.cache_url if args.cache == "redis" else "locmem://"
     common = {"cache_url": cache_url, "key_prefix": f"bench-{run_id}", "static_root": TMP / "static",

@@ -133,3 +133,5 @@ def get_status(url, headers=()):
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
+    except OSError:  # a timeout or a refused connection: the page is not measurable
+        return "timeout"

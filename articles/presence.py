@@ -31,6 +31,13 @@ def mark_editing(article_id, user) -> None:
     cache.set(_key(article_id), entries, timeout=STALE_AFTER * 2)
 
 
+def stop_editing(article_id, user) -> None:
+    """Forget `user` on this story (they saved or moved it; the next page they open marks them again)."""
+    entries = cache.get(_key(article_id)) or {}
+    if entries.pop(user.pk, None) is not None:
+        cache.set(_key(article_id), entries, timeout=STALE_AFTER * 2)
+
+
 def others_editing(article_id, user) -> list[dict]:
     """The other people with the story open: [{'name': 'Lý Minh', 'since': datetime}], earliest first."""
     now = timezone.now().timestamp()

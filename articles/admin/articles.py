@@ -340,6 +340,7 @@ class ArticleAdmin(admin.ModelAdmin):
             reversion.add_to_revision(article)
             reversion.set_comment(self._revision_comment(form, formsets, change))
         announce_article_changed(article, action="save")
+        presence.stop_editing(article.pk, request.user)
 
     def delete_model(self, request, obj):
         pk = obj.pk
@@ -476,6 +477,7 @@ class ArticleAdmin(admin.ModelAdmin):
             return HttpResponseNotAllowed(["POST"])
         article = self._visible_story(request, object_id)
         self._move(request, article)
+        presence.stop_editing(article.pk, request.user)
         if not workflow.can_view(request.user, Article.objects.get(pk=article.pk)):
             return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
         return HttpResponseRedirect(self._change_url(article))

@@ -627,3 +627,17 @@ def test_read_only_story_shows_the_body_as_text_not_html_source(client, reporter
     page = client.get(change_url(article)).content.decode()
     assert '<div class="nr-rendered-body"><p>Đoạn <strong>một</strong>.</p></div>' in page
     assert "&lt;p&gt;" not in page
+
+
+def test_saving_clears_the_open_story_warning(client, editor, reporter, section):
+    """Once the reporter saves and the story leaves their hands, the editor is not told they still have it open."""
+    from django.test import Client
+
+    article = story(reporter, section)
+    other = Client()
+    other.force_login(reporter)
+    data = admin_form_data(other.get(change_url(article)))
+    data["_transition"] = "submit"
+    assert other.post(change_url(article), data).status_code == 302
+    client.force_login(editor)
+    assert "đang mở bài này" not in client.get(change_url(article)).content.decode()

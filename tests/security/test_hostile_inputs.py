@@ -158,6 +158,7 @@ CASES = (
         ("html-named-jpg", REFUSED, "ảnh"),
         ("html-file", REFUSED, "ảnh"),
         ("empty-file", REFUSED, "trống"),
+        ("pixel-bomb", REFUSED, "ảnh"),
     ]]
     + [Case("invalid-utf8-form", "raw-post", b"title=%FF%FE%FD&sapo=s&body=b", SAFE)]
     # Feeds, sitemaps and robots.txt with parameters nobody should send.
@@ -496,6 +497,19 @@ def run_workflow(case, fx):
         assert_page_is_safe(follow)
 
 
+def _png_claiming(width, height):
+    """A few hundred bytes of PNG whose header claims width x height pixels (a decompression bomb)."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 1024))
+            + chunk(b"IEND", b""))
+
+
 def _upload(name):
     jpeg = factories.jpeg_bytes(64, 48)
     svg = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(1)</script></svg>'
@@ -509,6 +523,7 @@ def _upload(name):
         "html-named-jpg": ("anh.jpg", html),
         "html-file": ("trang.html", html),
         "empty-file": ("rong.jpg", b""),
+        "pixel-bomb": ("bom.png", _png_claiming(40000, 40000)),
     }[name]
 
 

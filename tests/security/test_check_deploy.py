@@ -16,6 +16,7 @@ def check_deploy(tmp_path, **env):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}", **env,
     }
     environment.pop("DJANGO_DEBUG", None)
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for their own process
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=environment, capture_output=True, text=True,
@@ -56,3 +57,11 @@ def test_ckeditor_warning_is_silenced_with_its_reasons():
     comment_and_setting = base[base.index("ckeditor.W001"):base.index('SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]')]
     for mitigation in ["ckeditor_uploader", "nh3", "CSP", "NEWSROOM_BODY_WIDGET"]:
         assert mitigation in comment_and_setting
+
+
+def test_check_deploy_is_clean_with_object_storage_and_redis(tmp_path):
+    """The scaled-out configuration (S3 media, Redis cache and sessions) passes check --deploy too."""
+    result = check_deploy(tmp_path, DJANGO_STORAGE="s3", AWS_STORAGE_BUCKET_NAME="anh-bao",
+                          AWS_S3_CUSTOM_DOMAIN="anh.baobackan.vn", CACHE_URL="redis://127.0.0.1:6379/9",
+                          DJANGO_SESSION_STORE="cached_db")
+    assert result.returncode == 0, result.stdout + result.stderr

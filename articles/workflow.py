@@ -99,7 +99,11 @@ def is_owner(user, article: Article) -> bool:
         return False
     if article.created_by_id == user.pk:
         return True
-    return Byline.objects.filter(article_id=article.pk, author__user=user).exists()
+    # Asked many times per admin page (the form, each inline, each button): one query per story and user.
+    known = article.__dict__.setdefault("_bylined_users", {})
+    if user.pk not in known:
+        known[user.pk] = Byline.objects.filter(article_id=article.pk, author__user=user).exists()
+    return known[user.pk]
 
 
 def _is_staff(user) -> bool:

@@ -641,3 +641,20 @@ def test_saving_clears_the_open_story_warning(client, editor, reporter, section)
     assert other.post(change_url(article), data).status_code == 302
     client.force_login(editor)
     assert "đang mở bài này" not in client.get(change_url(article)).content.decode()
+
+
+def test_bylined_reporter_edits_a_story_someone_else_created(client, reporter, editor, section,
+                                                             django_assert_max_num_queries):
+    """A reporter on the byline of an editor-created draft may edit it; the ownership check costs one query."""
+    article = make_article("Bài viết chung", section=section, authors=[reporter.author], created_by=editor)
+    client.force_login(reporter)
+    with django_assert_max_num_queries(30) as queries:
+        response = client.get(change_url(article))
+    assert response.status_code == 200 and 'name="title"' in response.content.decode()
+    ownership = [q["sql"] for q in queries.captured_queries
+                 if "articles_byline" in q["sql"] and '"user_id" =' in q["sql"] and "LIMIT 1" in q["sql"]]
+    assert len(ownership) == 1, ownership  # asked by the form, every inline and every button, answered once
+    data = admin_form_data(response)
+    data["title"] = "Bài viết chung, bản của Vui"
+    assert client.post(change_url(article), data).status_code == 302
+    assert Article.objects.get(pk=article.pk).title == "Bài viết chung, bản của Vui"

@@ -98,7 +98,8 @@ def month(request, year, month):
     rows = (f"<url><loc>{escape(pattern.replace('_SECTION_', a.section.slug).replace('_SLUG_', a.slug))}</loc>"
             f"<lastmod>{timezone.localtime(seo.article_modified(a)).isoformat(timespec='seconds')}</lastmod></url>"
             for a in stories)
-    body = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n' + "\n".join(rows) + "\n</urlset>\n"
+    head = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n'
+    body = head + "\n".join(rows) + "\n</urlset>\n"
     return HttpResponse(body, content_type=XML)
 
 

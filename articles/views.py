@@ -69,8 +69,10 @@ def home(request):
         block = by_section.get(article.section_id)
         if block is not None and article is not lead and len(block) < SECTION_BLOCK:
             block.append(article)
-    blocks = [{"section": s, "url": reverse("articles:section", kwargs={"slug": s["slug"]}), "stories": by_section[s["id"]]}
-              for s in sections if by_section[s["id"]]]
+    blocks = [
+        {"section": s, "url": reverse("articles:section", kwargs={"slug": s["slug"]}), "stories": by_section[s["id"]]}
+        for s in sections if by_section[s["id"]]
+    ]
     meta = seo.PageMeta(
         title=f"{settings.NEWSROOM_NAME} - Tin tức, thời sự địa phương",
         description=f"Tin tức mới nhất của {settings.NEWSROOM_NAME}: thời sự, kinh tế, xã hội, văn hóa, thể thao.",
@@ -142,7 +144,8 @@ def with_story_parts(queryset):
 @require_safe
 @public_page
 def article_detail(request, section, slug):
-    article = with_story_parts(Article.objects.published().filter(slug=slug).defer("search_title", "search_body")).first()
+    story = Article.objects.published().filter(slug=slug).defer("search_title", "search_body")
+    article = with_story_parts(story).first()
     if article is None:
         if Article.objects.filter(slug=slug, status=Status.UNPUBLISHED).exists():
             return gone(request)

@@ -81,7 +81,7 @@ def strings_of(response):
 
 
 def test_no_public_endpoint_shows_a_story_that_is_not_public(client, world):
-    """Home, section, tag, author, article (related, JSON-LD), search, RSS, Atom, sitemaps: no hidden story, photo or tag."""
+    """Home, section, tag, author, article (related, JSON-LD), search, feeds, sitemaps: no hidden story, photo, tag."""
     checked = 0
     for url in public_urls(world):
         response = client.get(url)

@@ -95,4 +95,5 @@ def test_vietnamese_dates_on_the_page(client, story):
     """The dateline reads like a Vietnamese newspaper: weekday, day/month/year - hour:minute."""
     page = parse_html(client.get(story.get_absolute_url()).content)
     local = timezone.localtime(story.published_at)
-    assert f"{local.day}/{local.month}/{local.year} - {local:%H:%M}" in page.find_all("p", **{"class": "dateline"})[0].text
+    dateline = page.find_all("p", **{"class": "dateline"})[0].text
+    assert f"{local.day}/{local.month}/{local.year} - {local:%H:%M}" in dateline

@@ -113,7 +113,8 @@ def test_hostile_cursor_answers_a_normal_page(client, cursor):
 def test_author_page_shows_bio_portrait_and_only_their_published_stories(client):
     """An author page shows the bio and portrait, and lists the author's published stories only."""
     section = make_section()
-    author = make_author("Hoàng Thu", bio="Phóng viên mảng nông nghiệp.", portrait=make_photo(alt_text="Chân dung Hoàng Thu"))
+    portrait = make_photo(alt_text="Chân dung Hoàng Thu")
+    author = make_author("Hoàng Thu", bio="Phóng viên mảng nông nghiệp.", portrait=portrait)
     published("Mùa gặt ở Chợ Đồn", section, 5, authors=[author])
     published("Bài của người khác", section, 5, authors=[make_author()])
     make_article("Bản nháp của Thu", section=section, authors=[author])
@@ -169,7 +170,7 @@ def full_story(db):
 
 
 def test_article_page_shows_the_whole_story(client, full_story):
-    """The article page shows kicker, title, sapo, lead photo with caption and credit, inline photos, bylines, correction."""
+    """The article page shows kicker, title, sapo, lead photo with caption and credit, photos, bylines, correction."""
     page = parse_html(client.get(full_story.get_absolute_url()).content)
     assert page.find_all("h1")[0].text == "Hồ Ba Bể đón khách trở lại"
     assert "Du lịch" in page.find_all("p", **{"class": "kicker"})[0].text

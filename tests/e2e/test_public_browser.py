@@ -64,7 +64,7 @@ def test_reader_browses_home_section_article_and_searches(django_db_setup, live_
     assert page.locator("h1").inner_text().startswith("Đại hội Đảng bộ tỉnh")
     lead = page.locator("figure.photo-lead img")
     assert lead.get_attribute("alt") == "Quang cảnh đại hội"
-    assert page.evaluate("[...document.images].every(img => img.complete && img.naturalWidth > 0 || img.loading === 'lazy')")
+    assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0 || i.loading === 'lazy')")
     assert "Sửa số đại biểu" in page.locator(".corrections").inner_text()
     assert page.locator("a[rel=author]").inner_text() == "Nông Vui"
     screenshot("bai-viet")

@@ -148,8 +148,7 @@ def search(raw_query, page: int = 1) -> SearchResults:
     results.has_next = len(ids) > PAGE_SIZE and page < MAX_PAGES
     ids = ids[:PAGE_SIZE]
     if ids:
-        from .views import for_teasers
-
-        by_id = {a.id: a for a in for_teasers(published.filter(id__in=ids))}
+        stories = published.filter(id__in=ids).for_listing().defer("body", "search_title", "search_body")
+        by_id = {a.id: a for a in stories}
         results.stories = [by_id[i] for i in ids if i in by_id]
     return results

@@ -263,7 +263,6 @@ NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY = {
         "style-src": [SELF, UNSAFE_INLINE, *_STATIC_ORIGINS],
         "img-src": [SELF, "data:", "blob:", *_STATIC_ORIGINS, *_MEDIA_ORIGINS],
         "frame-src": [SELF],
-        "frame-ancestors": [SELF],
     },
 }
 # Only the admin pages that show the rich-text editor (found by MARKER in the page): CKEditor 4 wires its

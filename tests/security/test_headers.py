@@ -62,13 +62,20 @@ def test_public_pages_scripts_all_carry_the_nonce(client, public_urls):
         assert response_script_problems(response) == [], url
 
 
-def test_nonce_changes_with_every_response(client, published_article):
-    """Each response has a fresh nonce, so a nonce seen once cannot be reused by injected markup."""
-    url = published_article.get_absolute_url()
-    first = csp_nonce(client.get(url))
-    if first is None:
-        pytest.skip("the story page uses no nonce yet (no JSON-LD)")
-    assert first != csp_nonce(client.get(url))
+def nonce_view(request):
+    """A page with the one kind of inline script the public policy allows: one carrying this response's nonce."""
+    from django.http import HttpResponse
+
+    return HttpResponse(f'<!doctype html><script nonce="{request.csp_nonce}">document.title = "ok"</script>')
+
+
+def test_nonce_changes_with_every_response(client, settings):
+    """A page that asks for a nonce gets it in its policy, fresh for every response, so a nonce seen once is worthless."""
+    settings.ROOT_URLCONF = __name__
+    first, second = client.get("/nonce/"), client.get("/nonce/")
+    assert csp_nonce(first) and csp_nonce(first) != csp_nonce(second)
+    assert response_script_problems(first) == [] and response_script_problems(second) == []
+    clear_url_caches()
 
 
 @pytest.mark.parametrize("name", ["admin:login", "admin:index", "admin:articles_article_changelist",
@@ -151,7 +158,7 @@ def test_admin_path_environment_variable():
 
 # --- Media --------------------------------------------------------------------------------------------
 
-urlpatterns = [path("media/<path:path>", serve, {"document_root": None})]
+urlpatterns = [path("media/<path:path>", serve, {"document_root": None}), path("nonce/", nonce_view)]
 
 
 @pytest.fixture
@@ -261,8 +268,8 @@ def test_production_redirect_can_be_left_to_the_proxy(tmp_path):
 
 
 @override_settings(DEBUG=False)
-def test_story_page_json_ld_uses_the_nonce(client, section):
-    """If the story page carries JSON-LD, its script tag has this response's nonce (and nothing runs inline)."""
+def test_story_page_json_ld_cannot_break_out(client, section):
+    """A title that closes the JSON-LD block cannot start a script: the JSON is escaped, nothing runs inline."""
     article = factories.make_article("Bài có dữ liệu cấu trúc </script><script>alert(1)</script>",
                                      section=section, status=Status.PUBLISHED)
     response = client.get(article.get_absolute_url())
@@ -284,3 +291,12 @@ def test_photos_on_object_storage_are_allowed_by_every_policy(storage_env, host)
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     for sources in json.loads(out.stdout):
         assert host in sources and "'self'" in sources
+
+
+def test_no_page_can_be_framed(client, admin_client, published_article):
+    """Public and admin pages refuse to be framed (CSP frame-ancestors 'none' and X-Frame-Options DENY)."""
+    for response in [client.get(published_article.get_absolute_url()),
+                     admin_client.get(reverse("admin:articles_article_add")),
+                     admin_client.get(reverse("admin:index"))]:
+        assert directives(response)["frame-ancestors"] == {"'none'"}
+        assert response["X-Frame-Options"] == "DENY"

@@ -42,6 +42,14 @@ def published_article(db, section, author):
 
 
 @pytest.fixture(autouse=True)
+def _roles_after_flush(request):
+    """Transactional tests (live server, threads) start after a flush that removed the migration's groups."""
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        factories.ensure_roles()
+
+
+@pytest.fixture(autouse=True)
 def _media_and_cache(settings, tmp_path):
     """Each test gets its own media folders and an empty cache."""
     from django.core.cache import cache

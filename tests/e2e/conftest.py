@@ -9,13 +9,21 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-@pytest.fixture(autouse=True)
-def _allow_orm_beside_playwright(monkeypatch):
+@pytest.fixture(scope="session", autouse=True)
+def _orm_beside_playwright(django_db_setup):
     """Playwright's sync API runs an event loop in the test's thread; the ORM calls in tests stay synchronous.
 
-    Set only while a browser test runs, so subprocesses of other tests do not inherit it.
+    Session-wide for the browser tests: the test database is made before the browser starts (hence
+    django_db_setup first), and pytest-django flushes it after function fixtures are undone, while
+    Playwright's loop still runs. `make test` runs the browser tests in their own pytest process.
     """
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(scope="session")

@@ -137,5 +137,5 @@ def lockout_response(request, original_response=None, credentials=None):
 
 
 def csrf_failure(request, reason=""):
-    """A form sent without a valid CSRF token: a plain Vietnamese 403 that says what to do, not Django's English page."""
+    """A form sent without a valid CSRF token: a Vietnamese 403 that says what to do, not Django's English page."""
     return TemplateResponse(request, "security/csrf_failure.html", {"reason": reason}, status=403).render()

@@ -37,11 +37,15 @@ CONTENT_SECURITY_POLICY = {  # noqa: F405
 }
 NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY = {  # noqa: F405
     **NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY,  # noqa: F405
-    "DIRECTIVES": {**NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"], "upgrade-insecure-requests": True},  # noqa: F405
+    "DIRECTIVES": {
+        **NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"], "upgrade-insecure-requests": True,  # noqa: F405
+    },
 }
 NEWSROOM_EDITOR_CONTENT_SECURITY_POLICY = {  # noqa: F405
     **NEWSROOM_EDITOR_CONTENT_SECURITY_POLICY,  # noqa: F405
-    "DIRECTIVES": {**NEWSROOM_EDITOR_CONTENT_SECURITY_POLICY["DIRECTIVES"], "upgrade-insecure-requests": True},  # noqa: F405
+    "DIRECTIVES": {
+        **NEWSROOM_EDITOR_CONTENT_SECURITY_POLICY["DIRECTIVES"], "upgrade-insecure-requests": True,  # noqa: F405
+    },
 }
 # Cookies: the session is never readable from script; both only travel over HTTPS (set above).
 SESSION_COOKIE_HTTPONLY = True

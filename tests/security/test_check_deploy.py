@@ -37,7 +37,7 @@ def test_check_deploy_is_clean_behind_a_tls_proxy(tmp_path):
 
 
 def test_weak_secret_key_is_reported(tmp_path):
-    """A one-letter DJANGO_SECRET_KEY is flagged by Django's W009 and nothing else: the rest of the settings are clean."""
+    """A one-letter DJANGO_SECRET_KEY is flagged by Django's W009 and nothing else: the rest is clean."""
     result = check_deploy(tmp_path, DJANGO_SECRET_KEY="x")
     assert result.returncode != 0
     reported = [line for line in result.stderr.splitlines() if line.startswith("?: (")]

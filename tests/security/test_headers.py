@@ -70,7 +70,7 @@ def nonce_view(request):
 
 
 def test_nonce_changes_with_every_response(client, settings):
-    """A page that asks for a nonce gets it in its policy, fresh for every response, so a nonce seen once is worthless."""
+    """A page that asks for a nonce gets it in its policy, fresh for every response: a nonce seen once is worthless."""
     settings.ROOT_URLCONF = __name__
     first, second = client.get("/nonce/"), client.get("/nonce/")
     assert csp_nonce(first) and csp_nonce(first) != csp_nonce(second)
@@ -100,7 +100,9 @@ def test_only_editor_pages_allow_inline_script(admin_client, section):
         assert "'unsafe-inline'" in policy["script-src"], url
         assert not any(source.startswith("'nonce-") for source in policy["script-src"]), url
         assert policy["object-src"] == {"'none'"} and "'unsafe-eval'" not in policy["script-src"], url
-    for url in [reverse("admin:articles_article_changelist"), reverse("admin:articles_article_history", args=[article.pk])]:
+    strict_pages = [reverse("admin:articles_article_changelist"),
+                    reverse("admin:articles_article_history", args=[article.pk])]
+    for url in strict_pages:
         assert "'unsafe-inline'" not in directives(admin_client.get(url))["script-src"], url
 
 
@@ -283,9 +285,10 @@ def test_story_page_json_ld_cannot_break_out(client, section):
     ({}, "https://anh-bao.s3.amazonaws.com"),
 ])
 def test_photos_on_object_storage_are_allowed_by_every_policy(storage_env, host):
-    """With DJANGO_STORAGE=s3 the bucket's (or CDN's) host is an image source of the public, admin and editor policies."""
+    """With DJANGO_STORAGE=s3 the bucket's (or CDN's) host is an image source of all three policies."""
     code = ("from django.conf import settings as s; import json; print(json.dumps([p['DIRECTIVES']['img-src'] for p in "
-            "(s.CONTENT_SECURITY_POLICY, s.NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY, s.NEWSROOM_EDITOR_CONTENT_SECURITY_POLICY)]))")
+            "(s.CONTENT_SECURITY_POLICY, s.NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY, "
+            "s.NEWSROOM_EDITOR_CONTENT_SECURITY_POLICY)]))")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.settings.dev", "DJANGO_STORAGE": "s3",
            "AWS_STORAGE_BUCKET_NAME": "anh-bao", **storage_env}
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)

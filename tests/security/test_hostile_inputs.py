@@ -109,7 +109,8 @@ CASES = (
     + [Case(f"section-cursor-{name}", "section.cursor", v, STATUS, {200, 301, 302, 404})
        for name, v in [("garbage", "xyz"), ("negative", "-1"), ("huge", "9" * 40), ("sql", "1' OR '1'='1"),
                        ("nul", "\x00"), ("date-overflow", "99999999-1"), ("before-garbage", "truoc:abc")]]
-    + [Case(f"home-page-{name}", "home.trang", v, STATUS, {200}) for name, v in [("negative", "-5"), ("huge", "9" * 30)]]
+    + [Case(f"home-page-{name}", "home.trang", v, STATUS, {200})
+       for name, v in [("negative", "-5"), ("huge", "9" * 30)]]
     # URLs: traversal, NUL, overlong and odd slugs.
     + [Case(f"path-{name}", "path", p, STATUS, codes) for name, p, codes in [
         ("traversal", "/../../etc/passwd", {404}),
@@ -427,7 +428,8 @@ def run_csrf(case, fx):
             assert article.status == Status.REVIEW
         elif name == "password-change-missing":
             response = strict.post(reverse("admin:password_change"), {
-                "old_password": "mat-khau-thu-nghiem-42", "new_password1": "Mk-moi-rat-dai-2026", "new_password2": "Mk-moi-rat-dai-2026"})
+                "old_password": "mat-khau-thu-nghiem-42",
+                "new_password1": "Mk-moi-rat-dai-2026", "new_password2": "Mk-moi-rat-dai-2026"})
             user.refresh_from_db()
             assert user.check_password("mat-khau-thu-nghiem-42")
         elif name == "logout-missing":

@@ -61,7 +61,8 @@ def test_unpaired_surrogates_and_nul_do_not_break_saving():
 
 def test_table_spans_are_bounded():
     """A rowspan of 65534 (browser hang) or a non-number is dropped; an ordinary span is kept."""
-    clean = sanitize_html('<table><tr><td rowspan="65534">a</td><td colspan="x">b</td><td colspan="2">c</td></tr></table>')
+    clean = sanitize_html(
+        '<table><tr><td rowspan="65534">a</td><td colspan="x">b</td><td colspan="2">c</td></tr></table>')
     assert '<td>a</td><td>b</td><td colspan="2">c</td>' in clean
 
 

@@ -93,7 +93,8 @@ GAP = pytest.mark.xfail(reason="history/compare check view rights, not edit righ
                         strict=False)
 
 
-@pytest.mark.parametrize("view", [pytest.param("history", marks=GAP), pytest.param("compare", marks=GAP), "restore-form"])
+@pytest.mark.parametrize("view", [pytest.param("history", marks=GAP), pytest.param("compare", marks=GAP),
+                                  "restore-form"])
 def test_other_reporter_cannot_read_revisions_of_a_published_story(stories, other_reporter, view):
     """Revisions of a published story (with text that never went public) are closed to other reporters."""
     story = stories["published"]

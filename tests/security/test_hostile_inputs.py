@@ -7,7 +7,6 @@ Outcomes:
 
 Pages are checked with the parser in htmlcheck.py (tags and decoded attributes), never by substring.
 """
-import io
 import unicodedata
 from dataclasses import dataclass
 
@@ -15,7 +14,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from PIL import Image
 
 from articles import text
 from articles.models import Article, Author, Photo, Section, Status, Tag

@@ -8,6 +8,7 @@ import pytest
 import reversion
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from reversion.models import Version
 
 from articles import workflow
@@ -39,8 +40,7 @@ def stories(reporter, editor, section):
     old = save_revision(published, body=f"<p>{SECRET}</p><p>Đoạn hai.</p>")
     new = save_revision(published, body="<p>Đoạn hai.</p>")
     save_revision(draft, body="<p>Nháp.</p>")
-    Article.objects.filter(pk=published.pk).update(status=Status.PUBLISHED,
-                                                   published_at=factories.timezone.now())
+    Article.objects.filter(pk=published.pk).update(status=Status.PUBLISHED, published_at=timezone.now())
     Transition.objects.create(article=published, article_title=published.title, action="request_changes",
                               from_status=Status.REVIEW, to_status=Status.DRAFT, actor=editor,
                               comment="Ghi chú nội bộ: nguồn tin chưa xác minh")

@@ -93,16 +93,3 @@ def ensure_roles():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(Permission.objects.filter(content_type__app_label="articles", codename__in=codenames))
 
-
-def ensure_roles():
-    """Re-create the two role groups of migration 0002 (a transactional test's flush empties auth_group)."""
-    import importlib
-
-    from django.contrib.auth.models import Group, Permission
-
-    roles = importlib.import_module("articles.migrations.0002_roles").ROLES
-    if Group.objects.filter(name__in=roles).count() == len(roles):
-        return
-    for name, codenames in roles.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(Permission.objects.filter(content_type__app_label="articles", codename__in=codenames))

@@ -12,7 +12,9 @@ admin and never pass through here.
 import hashlib
 import math
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
@@ -34,6 +36,12 @@ PAGE_SECONDS = getattr(settings, "NEWSROOM_PAGE_CACHE_SECONDS", 300)
 BROWSER_SECONDS = getattr(settings, "NEWSROOM_BROWSER_CACHE_SECONDS", 60)
 STALE_SECONDS = getattr(settings, "NEWSROOM_STALE_SECONDS", 30)
 STATE_SECONDS = 3600
+# Optional second level in each process's memory: pages and the site state are trusted for this many
+# seconds without asking the shared cache. 0 (the default) asks it on every request, so a change made on
+# one server shows on every server at once; 1 saves the round trip to Redis on hot pages, at the price of
+# up to one second before another server notices a change (its own changes still show at once).
+LOCAL_SECONDS = getattr(settings, "NEWSROOM_PAGE_CACHE_LOCAL_SECONDS", 0)
+LOCAL_PAGES = 500
 # The only query parameters public pages read; anything else is ignored and shares the page.
 PAGE_PARAMETERS = ("q", "trang", "truoc", "sau")
 
@@ -74,8 +82,50 @@ def site_state(request=None):
     return state
 
 
+class _LocalCache:
+    """The optional per-process level: the last site state seen and the most used pages (LRU)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.clear()
+
+    def clear(self):
+        self.state, self.checked, self.pages = None, 0.0, OrderedDict()
+
+    def fresh_state(self, now):
+        state = self.state
+        if state is not None and now - self.checked < LOCAL_SECONDS and _valid_state(state, now):
+            return state
+        return None
+
+    def remember_state(self, state, now):
+        with self.lock:
+            if self.state is None or state["generation"] != self.state["generation"]:
+                self.pages = OrderedDict()
+            self.state, self.checked = state, now
+
+    def page(self, key):
+        with self.lock:
+            entry = self.pages.get(key)
+            if entry is not None:
+                self.pages.move_to_end(key)
+            return entry
+
+    def remember_page(self, key, entry):
+        with self.lock:
+            self.pages[key] = entry
+            self.pages.move_to_end(key)
+            while len(self.pages) > LOCAL_PAGES:
+                self.pages.popitem(last=False)
+
+
+_local = _LocalCache()
+
+
 def invalidate(**kwargs):
     """Forget every cached public page (all servers sharing the cache)."""
+    with _local.lock:
+        _local.clear()
     cache.delete(STATE_KEY)
 
 
@@ -139,14 +189,27 @@ def public_page(view):
             return response
 
         key = page_key(request)
-        found = cache.get_many([STATE_KEY, key])
         now = time.time()
-        state = found.get(STATE_KEY)
-        if _valid_state(state, now):
+        state = _local.fresh_state(now) if LOCAL_SECONDS else None
+        if state is not None:
             request._newsroom_state = state
+            entry = _local.page(key)
+            if entry is None:
+                entry = cache.get(key)
+                if entry is not None:
+                    _local.remember_page(key, entry)
         else:
-            state = site_state(request)
-        entry = found.get(key)
+            found = cache.get_many([STATE_KEY, key])
+            state = found.get(STATE_KEY)
+            if _valid_state(state, now):
+                request._newsroom_state = state
+            else:
+                state = site_state(request)
+            entry = found.get(key)
+            if LOCAL_SECONDS:
+                _local.remember_state(state, now)
+                if entry is not None:
+                    _local.remember_page(key, entry)
         if entry and entry["generation"] == state["generation"] and entry["expires"] > now:
             response = HttpResponse(entry["content"], content_type=entry["content_type"])
             response["X-Page-Cache"] = "hit"
@@ -170,6 +233,8 @@ def public_page(view):
         }
         if expires > now:
             cache.set(key, entry, max(1, math.ceil(expires - now)))
+            if LOCAL_SECONDS:
+                _local.remember_page(key, entry)
         response["X-Page-Cache"] = "miss"
         return _public_headers(request, response, entry, now)
 

@@ -412,3 +412,8 @@ if DJANGO_STORAGE == "s3":
                     NEWSROOM_EDITOR_CONTENT_SECURITY_POLICY):
         for _directive in ("img-src", "media-src"):
             _policy["DIRECTIVES"][_directive] = [*_policy["DIRECTIVES"][_directive], *_bucket_hosts]
+
+# Public page cache (articles/caching.py): how long each app process may trust its own copy of the site
+# state and hot pages before asking the shared cache again. 0 = ask every time (changes made on one server
+# show on all at once); 1 = no Redis round trip on hot pages, other servers notice a change within 1 s.
+NEWSROOM_PAGE_CACHE_LOCAL_SECONDS = float(env("NEWSROOM_PAGE_CACHE_LOCAL_SECONDS", "0"))

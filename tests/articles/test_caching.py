@@ -198,3 +198,61 @@ def test_cached_pages_carry_no_per_request_nonce(client, published_article):
         scripts = parse_html(response.content).find_all("script")
         assert scripts and all("nonce" not in s.attrs for s in scripts)
         assert "nonce-" not in response.get("Content-Security-Policy", "")
+
+
+@pytest.fixture
+def local_level(monkeypatch):
+    """The optional per-process level, on for one second."""
+    from articles import caching
+
+    monkeypatch.setattr(caching, "LOCAL_SECONDS", 1)
+    caching.invalidate()
+    yield
+    caching.invalidate()
+
+
+def test_local_level_serves_hits_without_the_shared_cache(client, published_article, local_level,
+                                                          django_assert_num_queries):
+    """With the per-process level on, a hot page is answered from memory, even if the shared cache is emptied."""
+    from django.core.cache import cache
+
+    url = published_article.get_absolute_url()
+    with time_machine.travel(timezone.now(), tick=False):
+        client.get(url)
+        cache.clear()  # what another process's Redis flush would look like
+        with django_assert_num_queries(0):
+            assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_local_level_still_shows_this_servers_edits_at_once(client, published_article, local_level):
+    """An edit made in this process empties the local level too: the new title shows on the next request."""
+    with time_machine.travel(timezone.now(), tick=False):
+        client.get("/")
+        published_article.title = "Sửa ngay trên máy chủ này"
+        published_article.save()
+        assert "Sửa ngay trên máy chủ này" in home_titles(client)
+
+
+def test_local_level_notices_another_servers_purge_within_its_lifetime(client, published_article, local_level):
+    """A purge made elsewhere (the shared state is deleted) reaches this process after at most one second."""
+    from django.core.cache import cache
+
+    from articles.caching import STATE_KEY
+
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client.get("/")
+        Article.objects.filter(pk=published_article.pk).update(title="Sửa từ máy chủ khác")
+        cache.delete(STATE_KEY)  # another server's invalidate()
+        traveller.shift(timedelta(seconds=1))
+        assert "Sửa từ máy chủ khác" in home_titles(client)
+
+
+def test_local_level_respects_the_next_scheduled_time(client, section, local_level):
+    """The per-process level also ends at the next scheduled publish time."""
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        published("Tin đã đăng", section)
+        make_article("Tin hẹn giờ nửa giây", section=section, status=Status.PUBLISHED,
+                     published_at=timezone.now() + timedelta(milliseconds=500))
+        assert "Tin hẹn giờ nửa giây" not in home_titles(client)
+        traveller.shift(timedelta(milliseconds=600))
+        assert "Tin hẹn giờ nửa giây" in home_titles(client)

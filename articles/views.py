@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from . import seo
+from . import images, seo
 from . import search as story_search
 from .caching import public_page, site_state
-from .models import Article, Author, Byline, Caption, Section, Status, Tag
+from .models import Article, Author, Byline, Caption, Correction, Section, Status, Tag
 from .pagination import story_page
 from .rendering import body_with_photos
 
@@ -132,11 +132,17 @@ def tag_detail(request, slug):
 
 
 def with_story_parts(queryset):
-    """queryset with everything the article page shows, in a fixed number of queries."""
-    return queryset.select_related("section").prefetch_related(
+    """queryset with everything the article page shows, in a fixed number of queries.
+
+    Photos come with their renditions (one query for all, whatever the rendition cache holds).
+    Corrections are rare, so the story row says whether it has any and they are read only then.
+    """
+    captions = Caption.objects.select_related("photo").prefetch_related(images.with_renditions("photo__renditions"))
+    return queryset.select_related("section").annotate(
+        has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk")))
+    ).prefetch_related(
         Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("order", "id")),
-        Prefetch("captions", queryset=Caption.objects.select_related("photo")),
-        "corrections",
+        Prefetch("captions", queryset=captions),
         "tags",
     )
 
@@ -173,7 +179,8 @@ def article_context(article):
     lead = next((c for c in captions if c.is_lead), None)
     inline = [c for c in captions if c is not lead]
     bylines = list(article.bylines.all())
-    corrections = list(article.corrections.all())
+    # Read only if the story has any (with_story_parts says so); the staff preview prefetches them itself.
+    corrections = list(article.corrections.all()) if getattr(article, "has_corrections", True) else []
     tags = list(article.tags.all())
     modified = seo.article_modified(article)
     went_out = article.first_published_at or article.published_at

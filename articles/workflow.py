@@ -127,6 +127,12 @@ def can_edit(user, article: Article) -> bool:
     return article.status == Status.DRAFT and is_owner(user, article)
 
 
+def can_read_history(user, article: Article) -> bool:
+    """Revisions and their comparison hold text that never went public: those who may edit the story, and its
+    own reporter, may read them (not every reporter who can see the published page)."""
+    return can_edit(user, article) or (can_view(user, article) and is_owner(user, article))
+
+
 def can_add_correction(user, article: Article) -> bool:
     """Correction notices (Đính chính) are written by editors, on stories that have been published."""
     return is_editor(user) and article.first_published_at is not None

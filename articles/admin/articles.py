@@ -471,6 +471,12 @@ class ArticleAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return self.get_object(request, object_id)
 
+    def _story_with_history(self, request, object_id):
+        article = self._visible_story(request, object_id)
+        if not workflow.can_read_history(request.user, article):
+            raise PermissionDenied
+        return article
+
     def transition_view(self, request, object_id):
         """A button pressed on a story the user may move but not edit (a reporter withdrawing, say)."""
         if request.method != "POST":
@@ -515,7 +521,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         """Revisions (compare, restore) and the audit trail of status changes."""
-        article = self._visible_story(request, object_id)
+        article = self._story_with_history(request, object_id)
         versions = list(revisions.article_versions(article)[:200])
         context = {
             **self.admin_site.each_context(request),
@@ -531,7 +537,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/articles/article/object_history.html", context)
 
     def compare_view(self, request, object_id):
-        article = self._visible_story(request, object_id)
+        article = self._story_with_history(request, object_id)
         old = revisions.get_version(article, request.GET.get("cu"))
         new = revisions.get_version(article, request.GET.get("moi"))
         if old is None or new is None:

@@ -87,14 +87,7 @@ def test_other_reporter_cannot_read_a_colleagues_draft(stories, other_reporter):
         assert response.status_code in (403, 404), name
 
 
-# Known gap (reported to the workflow admin's owner): ArticleAdmin._visible_story lets any reporter who can
-# *see* a published story open its history and compare, instead of requiring the right to edit it.
-GAP = pytest.mark.xfail(reason="history/compare check view rights, not edit rights (articles/admin/articles.py)",
-                        strict=False)
-
-
-@pytest.mark.parametrize("view", [pytest.param("history", marks=GAP), pytest.param("compare", marks=GAP),
-                                  "restore-form"])
+@pytest.mark.parametrize("view", ["history", "compare", "restore-form"])
 def test_other_reporter_cannot_read_revisions_of_a_published_story(stories, other_reporter, view):
     """Revisions of a published story (with text that never went public) are closed to other reporters."""
     story = stories["published"]

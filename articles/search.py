@@ -10,7 +10,7 @@ elsewhere it falls back to LIKE on the folded columns.
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
@@ -92,10 +92,10 @@ def _ordered(queryset):
 
 
 @contextmanager
-def _planner(**switches):
-    """Run the enclosed queries with PostgreSQL planner switches (SET LOCAL), then put them back."""
+def _planner(using, **switches):
+    """Run the enclosed queries on database `using` with PostgreSQL planner switches (SET LOCAL), then reset them."""
     names = [f"enable_{name}" for name in switches]
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
         cursor.execute("; ".join(f"SET LOCAL {n} = {'on' if v else 'off'}" for n, v in zip(names, switches.values())))
         try:
             yield
@@ -113,7 +113,8 @@ def newest_ids(queryset, limit) -> list[int]:
     fills the page there); if they hold too few matches the word is rare and the GIN index lists them all.
     """
     ordered = _ordered(queryset).values_list("id", flat=True)
-    if connection.vendor != "postgresql":
+    using = ordered.db  # the read replica when the router sends public reads there
+    if connections[using].vendor != "postgresql":
         return list(ordered[:limit])
     window = max(MIN_WINDOW, WINDOW_PER_RESULT * limit)
     # The newest `window` published stories by primary key: the plan can only be "fetch those, test each".
@@ -121,8 +122,8 @@ def newest_ids(queryset, limit) -> list[int]:
     recent = list(ordered.filter(id__in=newest)[:limit])
     if len(recent) == limit:
         return recent
-    with _planner(indexscan=False, seqscan=False):
-        return list(ordered[:limit])
+    with _planner(using, indexscan=False, seqscan=False):
+        return list(ordered.using(using)[:limit])
 
 
 def search(raw_query, page: int = 1) -> SearchResults:

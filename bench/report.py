@@ -105,8 +105,8 @@ def markdown(result):
         f"gunicorn {m['gunicorn']}, PostgreSQL {m['postgresql']}, {m['redis']}; load generator: {m['load_generator']}.",
         f"Load average at start {tuple(round(x, 2) for x in m['loadavg_start'])}, at end "
         f"{tuple(round(x, 2) for x in m.get('loadavg_end', ()))}. The machine is shared: other engineers ran test "
-        "suites during the run, so absolute figures are noisy; the ratios to the floor and the ceiling, measured "
-        "minutes apart on the same server, are the figures to compare.",
+        "suites during the run, so absolute figures are noisy; the ratios to the floor, measured on the same server "
+        "around each page, are the figures to compare.",
         "",
         f"Server: gunicorn, {c['workers']} {c['worker_class']} workers, production settings (DEBUG off), "
         f"PostgreSQL database `{c['database']}`, page cache: {c['cache']}. Load: {c['connections']} connections for "

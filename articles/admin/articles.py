@@ -9,6 +9,7 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import OuterRef, Prefetch, Q, Subquery
@@ -48,6 +49,13 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 # --- Change list --------------------------------------------------------------------------------------------
+
+class ArticleChangeList(ChangeList):
+    """The list never shows bodies: leave the long text columns in the database (50 bodies per page add up)."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).defer("body", "search_body")
+
 
 def mine(queryset, user):
     """The user's own stories: created by them or carrying their byline."""
@@ -218,6 +226,9 @@ class ArticleAdmin(admin.ModelAdmin):
         return queryset.visible_to(request.user).prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("order", "id"))
         )
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
 
     def get_ordering(self, request):
         if request.GET.get(QuickViewFilter.parameter_name) == "cho-duyet":

@@ -9,10 +9,12 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -121,23 +123,67 @@ class StoryInlineMixin:
         return super().has_delete_permission(request, obj) and self._story_editable(request, obj)
 
 
-class BylineInline(StoryInlineMixin, admin.TabularInline):
+class KnownChoiceAutocomplete(AutocompleteSelect):
+    """An autocomplete whose selected option's label is already known, instead of one query per row."""
+
+    known = None  # {str(pk): label}, set per form by KnownChoicesFormSet
+
+    def optgroups(self, name, value, attr=None):
+        selected = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if self.known is None or any(v not in self.known for v in selected):
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        options += [self.create_option(name, v, self.known[v], set(selected), len(options) + i)
+                    for i, v in enumerate(selected)]
+        return [(None, options, 0)]
+
+
+class KnownChoicesFormSet(BaseInlineFormSet):
+    """Give each row's autocomplete the label of the object it already holds (select_related by the inline)."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        for name in self.autocomplete_fields:
+            related = getattr(form.instance, name, None) if getattr(form.instance, f"{name}_id", None) else None
+            widget = getattr(form.fields[name].widget, "widget", form.fields[name].widget)
+            if related is not None and isinstance(widget, KnownChoiceAutocomplete):
+                widget.known = {str(related.pk): str(related)}
+        return form
+
+
+class KnownChoicesInlineMixin:
+    """Inline rows whose autocompletes cost no query each: the inline select_relates what they show."""
+
+    formset = KnownChoicesFormSet
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.autocomplete_fields)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.autocomplete_fields = list(self.autocomplete_fields)
+        return formset
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = KnownChoiceAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class BylineInline(KnownChoicesInlineMixin, StoryInlineMixin, admin.TabularInline):
     model = Byline
     extra = 1
     autocomplete_fields = ["author"]
     fields = ["author", "order"]
 
 
-class CaptionInline(StoryInlineMixin, admin.TabularInline):
+class CaptionInline(KnownChoicesInlineMixin, StoryInlineMixin, admin.TabularInline):
     model = Caption
     extra = 0
     autocomplete_fields = ["photo"]
     fields = ["thumbnail", "photo", "text", "position", "is_lead", "order"]
     readonly_fields = ["thumbnail"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("photo")
 
     @admin.display(description="ảnh")
     def thumbnail(self, caption):

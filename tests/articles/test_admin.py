@@ -5,6 +5,8 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -658,3 +660,24 @@ def test_bylined_reporter_edits_a_story_someone_else_created(client, reporter, e
     data["title"] = "Bài viết chung, bản của Vui"
     assert client.post(change_url(article), data).status_code == 302
     assert Article.objects.get(pk=article.pk).title == "Bài viết chung, bản của Vui"
+
+
+def test_change_form_queries_do_not_grow_with_bylines_and_photos(client, editor, section,
+                                                                 django_assert_num_queries):
+    """The story form costs the same queries with one byline and photo as with six of each."""
+    small = make_article("Một tác giả", section=section, authors=[make_author()])
+    make_caption(small, make_photo(), is_lead=True)
+    big = make_article("Sáu tác giả", section=section, authors=[make_author() for _ in range(6)])
+    for position in range(6):
+        make_caption(big, make_photo(), position=position, is_lead=position == 0)
+    client.force_login(editor)
+    client.get(change_url(small))  # warm the per-process caches (content types, site state)
+    with CaptureQueriesContext(connection) as one:
+        response = client.get(change_url(small))
+    assert response.status_code == 200
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(change_url(big))
+    html = response.content.decode()
+    assert response.status_code == 200
+    for byline in big.bylines.select_related("author"):
+        assert f'<option value="{byline.author.pk}" selected>{byline.author.name}</option>' in html

@@ -256,3 +256,10 @@ def test_local_level_respects_the_next_scheduled_time(client, section, local_lev
         assert "Tin hẹn giờ nửa giây" not in home_titles(client)
         traveller.shift(timedelta(milliseconds=600))
         assert "Tin hẹn giờ nửa giây" in home_titles(client)
+
+
+def test_public_pages_do_not_vary_by_browser_language(client, published_article):
+    """One language, one cache entry: no Vary on Accept-Language, and Vietnamese whatever the browser asks."""
+    response = client.get(published_article.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "accept-language" not in response.get("Vary", "").lower()
+    assert '<html lang="vi"' in response.content.decode()

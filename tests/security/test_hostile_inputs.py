@@ -10,6 +10,7 @@ Pages are checked with the parser in htmlcheck.py (tags and decoded attributes),
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import text
-from articles.models import Article, Author, Photo, Section, Status, Tag
+from articles.models import Article, Author, Photo, Section, Status, Tag, Transition
 from tests import factories
 from tests.security.forms import as_post, form_fields
 from tests.security.htmlcheck import response_script_problems, visible_text
@@ -193,6 +194,18 @@ CASES = (
         ("get", {405}), ("other-reporter", {403, 404}), ("missing-story", {404}), ("no-csrf", {403}),
     ]]
     + [Case("csrf-password-change-missing", "csrf", "password-change-missing", STATUS, {403})]
+    # Other staff URLs, reached by someone who should not get what they ask for.
+    + [Case(f"staff-{name}", "staff", name, STATUS, codes) for name, codes in [
+        ("reporter-deletes-others-story", {403, 404}),
+        ("reporter-fetches-original", {403}),
+        ("forge-audit-entry", {403}),
+        ("delete-audit-entry", {403}),
+        ("autocomplete-garbage", {403, 404}),
+        ("autocomplete-xss-term", {200}),
+        ("view-on-site-garbage", {404}),
+        ("view-on-site-draft", {302}),
+        ("history-of-missing-story", {302, 404}),
+    ]]
 )
 
 
@@ -396,6 +409,53 @@ def run_presence(case, fx):
     assert response.status_code in case.detail, response.status_code
 
 
+def run_staff(case, fx):
+    """Staff URLs beyond the story form: deletion, originals, the audit trail, autocomplete, view-on-site."""
+    from django.contrib.contenttypes.models import ContentType
+
+    reporter, other = fx.request.getfixturevalue("reporter"), fx.request.getfixturevalue("other_reporter")
+    others = factories.make_article("Bài của người khác", section=fx.section, authors=[other.author],
+                                     created_by=other)
+    photo = factories.make_photo()
+    entry = Transition.objects.create(article=others, article_title=others.title, action="submit",
+                                      from_status=Status.DRAFT, to_status=Status.REVIEW, actor=other)
+    reporter_client = Client()
+    reporter_client.force_login(reporter)
+    name = case.payload
+    if name == "reporter-deletes-others-story":
+        response = reporter_client.post(reverse("admin:articles_article_delete", args=[others.pk]), {"post": "yes"})
+        assert Article.objects.filter(pk=others.pk).exists()
+    elif name == "reporter-fetches-original":
+        response = reporter_client.get(reverse("admin:articles_photo_original", args=[photo.pk]))
+    elif name == "forge-audit-entry":
+        response = fx.admin_client.post(reverse("admin:articles_transition_add"), {
+            "article_title": "Giả", "action": "publish", "from_status": "draft", "to_status": "published"})
+        assert Transition.objects.count() == 1
+    elif name == "delete-audit-entry":
+        response = fx.admin_client.post(reverse("admin:articles_transition_delete", args=[entry.pk]), {"post": "yes"})
+        assert Transition.objects.filter(pk=entry.pk).exists()
+    elif name == "autocomplete-garbage":
+        response = reporter_client.get(reverse("admin:autocomplete"), {
+            "app_label": "auth", "model_name": "user", "field_name": "password", "term": "a"})
+    elif name == "autocomplete-xss-term":
+        response = fx.admin_client.get(reverse("admin:autocomplete"), {
+            "app_label": "articles", "model_name": "byline", "field_name": "author",
+            "term": "<script>alert(1)</script>"})
+        assert response["Content-Type"].startswith("application/json")
+    elif name == "view-on-site-garbage":
+        response = fx.admin_client.get("/quan-tri/r/abc/..%2f..%2f/")
+    elif name == "view-on-site-draft":
+        content_type = ContentType.objects.get_for_model(Article)
+        response = fx.admin_client.get(reverse("admin:view_on_site", args=[content_type.pk, others.pk]))
+        # It only redirects to the public address, which answers 404 for a draft.
+        assert fx.client.get(urlsplit(response["Location"]).path).status_code == 404
+    else:
+        response = fx.admin_client.get(reverse("admin:articles_article_history", args=[987654]))
+    assert response.status_code in case.detail, response.status_code
+    if response["Content-Type"].startswith("text/html"):
+        assert_page_is_safe(response)
+
+
 def run_csrf(case, fx):
     strict = Client(enforce_csrf_checks=True)
     user = factories.make_user("bientap-csrf", superuser=True)
@@ -567,7 +627,7 @@ RUNNERS = {
     "caption": run_story_part, "correction": run_story_part, "photo": run_story_part,
     "search": run_search, "home": run_listing, "path": run_path, "raw-query": run_raw_query,
     "raw-post": run_raw_post, "csrf": run_csrf, "workflow": run_workflow, "upload": run_upload,
-    "admin-list": run_admin_list, "presence": run_presence,
+    "admin-list": run_admin_list, "presence": run_presence, "staff": run_staff,
 }
 
 

@@ -1,5 +1,4 @@
 """A reporter uploads photos in the admin with a real browser: a phone photo is accepted, a disguised file refused."""
-import os
 
 import pytest
 from django.urls import reverse
@@ -11,19 +10,6 @@ from tests.factories import make_author, make_user
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "mat-khau-thu-nghiem-42"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _orm_beside_playwright_until_the_flush():
-    """Like conftest's switch, but for the whole module: the live-server database is flushed at teardown,
-    after function-scoped fixtures are undone, while Playwright's event loop is still running."""
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

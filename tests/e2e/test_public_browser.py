@@ -11,14 +11,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 # Database setup is requested before Playwright's page in every test: it must not run inside its event loop.
-@pytest.fixture(scope="module", autouse=True)
-def _orm_beside_playwright_for_the_whole_module():
-    """Playwright's event loop runs in this thread: allow the ORM from database setup to teardown."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
 @pytest.fixture
 def newsroom(transactional_db):
     news, economy = make_section("Thời sự"), make_section("Kinh tế")

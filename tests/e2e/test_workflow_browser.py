@@ -12,14 +12,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 PASSWORD = "mat-khau-thu-nghiem-42"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _orm_beside_playwright_for_the_whole_test():
-    """Playwright's session-wide event loop runs in this thread: allow the ORM from database setup to teardown."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
 @pytest.fixture
 def newsroom(transactional_db):
     from django.contrib.auth.models import Group

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.signals import setting_changed
-from django.db import models
+from django.db import models, transaction
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -349,15 +349,19 @@ class Article(NormalizedTextMixin, models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"title", "kicker", "sapo", "body"} & set(update_fields):
             kwargs["update_fields"] = set(update_fields) | {"search_title", "search_body"}
-        bump_version = not self._state.adding and self.pk is not None
-        if bump_version:
-            # Bumped in the database, not from this (possibly stale) instance; forms compare it (forms.py).
-            self.version = models.F("version") + 1
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = set(kwargs["update_fields"]) | {"version"}
-        super(NormalizedTextMixin, self).save(*args, **kwargs)
-        if bump_version:
-            self.version = type(self).objects.filter(pk=self.pk).values_list("version", flat=True).get()
+        if self._state.adding or self.pk is None:
+            super(NormalizedTextMixin, self).save(*args, **kwargs)
+            return
+        # The next version follows the row's, not this (possibly stale) instance's; forms compare it (forms.py).
+        # Read under a row lock and kept as a number, so that post_save listeners (django-reversion's
+        # revision, the cache) see the real version, never an F() expression.
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {"version"}
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            current = (type(self).objects.select_for_update().filter(pk=self.pk)
+                       .values_list("version", flat=True).first())
+            self.version = (current or 0) + 1
+            super(NormalizedTextMixin, self).save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"section": self.section.slug, "slug": self.slug})

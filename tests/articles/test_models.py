@@ -120,3 +120,21 @@ def test_article_url_is_section_and_slug(section):
     article = make_article("Tin Bắc Kạn", section=section)
     assert article.get_absolute_url() == f"/{section.slug}/tin-bac-kan/"
     assert Section.objects.get(pk=section.pk).get_absolute_url() == f"/{section.slug}/"
+
+
+def test_saving_bumps_the_version_as_a_number_every_listener_sees(section):
+    """A plain save inside a revision block stores the real version number, and that revision reverts."""
+    import reversion
+    from reversion.models import Version
+
+    article = make_article("Bản đầu", section=section)
+    with reversion.create_revision():
+        article.title = "Bản thứ hai"
+        article.save()
+    assert article.version == 2
+    version = Version.objects.get_for_object(article).first()
+    assert version.field_dict["version"] == 2
+    article.title = "Bản thứ ba"
+    article.save()
+    version.revision.revert()
+    assert Article.objects.get(pk=article.pk).title == "Bản thứ hai"

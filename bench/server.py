@@ -49,6 +49,20 @@ def collectstatic(env):
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
 
 
+
+def stop_process_group(process, timeout=10):
+    """Stop a server started in its own process group (start_new_session=True): TERM, then KILL."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+    except ProcessLookupError:
+        pass
+
 class Gunicorn:
     """gunicorn serving newsroom.wsgi; always stopped by stop() (use it as a context manager)."""
 
@@ -108,16 +122,8 @@ class Gunicorn:
         return peaks
 
     def stop(self):
-        if self.process is None or self.process.poll() is not None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=5)
-        except ProcessLookupError:
-            pass
+        if self.process is not None:
+            stop_process_group(self.process, timeout=15)
 
     def __enter__(self):
         return self.start()

@@ -1,6 +1,5 @@
 """Fixtures for the scale-out tests: shared services (Redis), free loopback ports, app server processes."""
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -12,6 +11,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+
+from bench.server import stop_process_group
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,15 +78,7 @@ class AppServer:
         pytest.fail(f"app server {self.name} did not start: {Path(self.log.name).read_text()[-2000:]}")
 
     def stop(self):
-        if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGTERM)
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
-            except ProcessLookupError:
-                pass
+        stop_process_group(self.process)
         self.log.close()
         Path(self.log.name).unlink(missing_ok=True)
 

@@ -36,10 +36,10 @@ PAGE_SECONDS = getattr(settings, "NEWSROOM_PAGE_CACHE_SECONDS", 300)
 BROWSER_SECONDS = getattr(settings, "NEWSROOM_BROWSER_CACHE_SECONDS", 60)
 STALE_SECONDS = getattr(settings, "NEWSROOM_STALE_SECONDS", 30)
 STATE_SECONDS = 3600
-# Optional second level in each process's memory: pages and the site state are trusted for this many
-# seconds without asking the shared cache. 0 (the default) asks it on every request, so a change made on
-# one server shows on every server at once; 1 saves the round trip to Redis on hot pages, at the price of
-# up to one second before another server notices a change (its own changes still show at once).
+# Second level in each process's memory: pages and the site state are trusted for this many seconds
+# without asking the shared cache. 0 (dev and tests) asks it on every request, so a change made on one
+# server shows on every server at once; 1 (production's default) saves the round trip to Redis on hot
+# pages, at the price of up to one second before another server notices a change (its own show at once).
 LOCAL_SECONDS = getattr(settings, "NEWSROOM_PAGE_CACHE_LOCAL_SECONDS", 0)
 if settings.CACHES["default"]["BACKEND"].endswith("DummyCache"):
     LOCAL_SECONDS = 0  # caching turned off on purpose: no copy in memory either

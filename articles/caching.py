@@ -6,8 +6,20 @@ the section menu. Any change to public content deletes that record, so the next 
 generation and every page is rendered afresh: with Redis this holds across all app servers at once.
 A page never outlives the next scheduled publish time, so a scheduled story appears by itself.
 
+Only changes the public can see purge: a reporter's private draft (never published) changes nothing
+here, so saving it leaves every cached page alone.
+
+Each public view declares the query parameters it reads (`@public_page(parameters=("truoc", "sau"))`):
+the view sees only those, and only those are part of the cache key, so `?utm_source=` or `?q=<random>` on
+a page that does not read them shares its one cached copy instead of filling the cache.
+
 Logged-in users (staff) are never served from, nor stored in, the shared cache; previews live in the
-admin and never pass through here.
+admin and never pass through here. Search results are never stored either (`shared=False`): a hit would
+tell the next visitor what somebody searched for a moment ago.
+
+The cache may be down (see newsroom/redis_breaker.py): reads then miss and pages are rendered. A purge
+that could not reach it is remembered in this process and sent again before the next page is read from
+the cache, so a Redis that comes back with its old pages (frozen, then thawed) serves none of them.
 """
 import hashlib
 import math
@@ -20,13 +32,13 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Subquery
-from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse
+from django.db.models import Q, Subquery
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.http import HttpResponse, QueryDict
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
-from django.utils.http import http_date, urlencode
+from django.utils.http import http_date
 
-from .models import Article, Author, Byline, Caption, Correction, Photo, Section, Tag, Transition
+from .models import Article, Author, Byline, Caption, Correction, Photo, Section, Status, Tag, Transition
 from .signals import article_changed
 
 STATE_KEY = "public:state"
@@ -44,8 +56,8 @@ LOCAL_SECONDS = getattr(settings, "NEWSROOM_PAGE_CACHE_LOCAL_SECONDS", 0)
 if settings.CACHES["default"]["BACKEND"].endswith("DummyCache"):
     LOCAL_SECONDS = 0  # caching turned off on purpose: no copy in memory either
 LOCAL_PAGES = 500
-# The only query parameters public pages read; anything else is ignored and shares the page.
-PAGE_PARAMETERS = ("q", "trang", "truoc", "sau")
+# A story in one of these states, or one that has ever been out, has (or had) a public page.
+PUBLIC_STATUSES = (Status.PUBLISHED, Status.UNPUBLISHED)
 
 
 def _compute_state(now):
@@ -124,14 +136,60 @@ class _LocalCache:
 _local = _LocalCache()
 
 
+_purge_pending = False  # a purge this process could not deliver to the shared cache (it was down)
+
+
+def _purge_shared_state():
+    global _purge_pending
+    # django-redis answers None (instead of True or False) when it could not reach Redis.
+    _purge_pending = cache.delete(STATE_KEY) is None
+
+
 def invalidate(**kwargs):
     """Forget every cached public page (all servers sharing the cache)."""
     with _local.lock:
         _local.clear()
-    cache.delete(STATE_KEY)
+    _purge_shared_state()
 
 
-def content_changed(sender=None, **kwargs):
+def _stories_with_public_pages():
+    return Article.objects.filter(Q(status__in=PUBLIC_STATUSES) | Q(first_published_at__isnull=False))
+
+
+def _article_is_public(article) -> bool:
+    return article.status in PUBLIC_STATUSES or article.first_published_at is not None
+
+
+def _story_is_public(article_id) -> bool:
+    return article_id is not None and _stories_with_public_pages().filter(pk=article_id).exists()
+
+
+def _remember_if_public(sender, instance, raw=False, **kwargs):
+    # Read from the database: the form's copy may be older than a workflow move made meanwhile.
+    instance._had_public_page = (not raw and instance.pk is not None and _story_is_public(instance.pk))
+
+
+def shows_in_public(sender, instance) -> bool:
+    """Whether a change to `instance` can change what a visitor sees."""
+    if sender is Article:
+        # Before the save, as saved, or as the database has it now (a workflow move may have come between).
+        return (getattr(instance, "_had_public_page", False) or _article_is_public(instance)
+                or _story_is_public(instance.pk))
+    if sender is Transition:
+        return instance.from_status in PUBLIC_STATUSES or instance.to_status in PUBLIC_STATUSES
+    if sender in (Byline, Caption, Correction):
+        return _story_is_public(instance.article_id)
+    if sender is Photo:
+        return (Author.objects.filter(portrait=instance).exists()
+                or Caption.objects.filter(photo=instance, article__in=_stories_with_public_pages()).exists())
+    return True  # sections, authors, tags: each has a public page of its own
+
+
+def content_changed(sender=None, instance=None, **kwargs):
+    if instance is None and sender is Article:
+        instance = kwargs.get("article")  # article_changed
+    if instance is not None and not shows_in_public(type(instance), instance):
+        return
     # Now, for this process, and again after the commit: a page rendered by another server between the
     # two would otherwise be stored with the old content under the new generation.
     invalidate()
@@ -139,6 +197,7 @@ def content_changed(sender=None, **kwargs):
 
 
 # Transition rows mark every status change (workflow.py writes status with update(), which sends no post_save).
+pre_save.connect(_remember_if_public, sender=Article, dispatch_uid="public-cache-article-before")
 for _model in (Article, Author, Byline, Caption, Correction, Photo, Section, Tag, Transition):
     post_save.connect(content_changed, sender=_model, dispatch_uid=f"public-cache-save-{_model.__name__}")
     post_delete.connect(content_changed, sender=_model, dispatch_uid=f"public-cache-delete-{_model.__name__}")
@@ -154,9 +213,18 @@ def is_private_request(request) -> bool:
     return user is None or user.is_authenticated
 
 
+def _declared_query(request, parameters) -> QueryDict:
+    """The request's query string cut to the parameters the view declared, one value each, in a fixed order."""
+    query = QueryDict(mutable=True)
+    for name in sorted(parameters):
+        if name in request.GET:
+            query[name] = request.GET.get(name)
+    query._mutable = False
+    return query
+
+
 def page_key(request) -> str:
-    parameters = [(name, request.GET.get(name, "")) for name in PAGE_PARAMETERS if name in request.GET]
-    raw = f"{request.path}?{urlencode(parameters)}"
+    raw = f"{request.path}?{request.GET.urlencode()}"
     return PAGE_KEY_PREFIX + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -177,19 +245,28 @@ def _public_headers(request, response, entry, now):
     return get_conditional_response(request, etag=entry["etag"], last_modified=int(entry["built"]), response=response)
 
 
-def public_page(view):
-    """Serve a public view from the shared page cache, with Cache-Control, ETag and Last-Modified."""
+def public_page(view=None, *, parameters=(), shared=True):
+    """Serve a public view from the shared page cache, with Cache-Control, ETag and Last-Modified.
+
+    The view sees only the query `parameters` it declares; `shared=False` renders every time, never stored.
+    """
+    if view is None:
+        return lambda view: public_page(view, parameters=parameters, shared=shared)
+    parameters = tuple(parameters)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        if is_private_request(request):
+        request.GET = _declared_query(request, parameters)
+        if not shared or is_private_request(request):
             response = view(request, *args, **kwargs)
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
             return response
 
+        if _purge_pending:
+            _purge_shared_state()
         key = page_key(request)
         now = time.time()
         state = _local.fresh_state(now) if LOCAL_SECONDS else None

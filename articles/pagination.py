@@ -2,11 +2,15 @@
 
 A page is named by the story it continues from (`?truoc=<cursor>` for older stories, `?sau=<cursor>`
 for newer ones), never by an OFFSET, so the database seeks straight into the (published_at, id) index.
-A cursor URL always shows the same stories, which also makes it a good cache key.
+A cursor URL always shows the same stories, which also makes it a good cache key; only cursors naming a
+story of the list are accepted, so there are at most two pages per story to cache.
 """
 import datetime
 import re
 from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.http import Http404
 
 PAGE_SIZE = 20
 _CURSOR = re.compile(r"^(\d{1,17})-(\d{1,18})$")
@@ -53,32 +57,44 @@ class StoryPage:
 
 
 def story_page(queryset, params, size=PAGE_SIZE) -> StoryPage:
-    """One page of queryset (published stories, any filter) newest first, placed by the request's cursor."""
-    before = parse_cursor(params.get("truoc"))
-    after = None if before else parse_cursor(params.get("sau"))
+    """One page of queryset (published stories, any filter) newest first, placed by the request's cursor.
+
+    The cursor must name a story of this list exactly as make_cursor wrote it; anything else answers 404,
+    so made-up cursors cannot each become a page of their own in the cache.
+    """
+    given = [name for name in ("truoc", "sau") if name in params]
+    if len(given) > 1:
+        raise Http404("Trang này không có.")
     page = StoryPage()
-    if before:
-        stamp, pk = before
-        rows = list(
-            queryset.filter(published_at__lte=stamp).exclude(published_at=stamp, id__gte=pk)
-            .order_by("-published_at", "-id")[:size + 1]
-        )
+    if not given:
+        rows = list(queryset.order_by("-published_at", "-id")[:size + 1])
+        page.stories = rows[:size]
+        page.older = make_cursor(rows[size - 1]) if len(rows) > size else None
+        return page
+
+    value = params[given[0]]
+    place = parse_cursor(value)
+    if place is None:
+        raise Http404("Trang này không có.")
+    stamp, pk = place
+    # The named story itself comes first in each query: one query both checks the cursor and reads the page.
+    if given[0] == "truoc":
+        rows = list(queryset.filter(Q(published_at__lt=stamp) | Q(published_at=stamp, id__lte=pk))
+                    .order_by("-published_at", "-id")[:size + 2])
+    else:
+        rows = list(queryset.filter(Q(published_at__gt=stamp) | Q(published_at=stamp, id__gte=pk))
+                    .order_by("published_at", "id")[:size + 2])
+    if not rows or rows[0].pk != pk or make_cursor(rows[0]) != value:
+        raise Http404("Trang này không có.")
+    rows = rows[1:]
+    if given[0] == "truoc":
         page.is_first = False
         page.stories = rows[:size]
         page.older = make_cursor(rows[size - 1]) if len(rows) > size else None
         page.newer = make_cursor(rows[0]) if rows else None
-    elif after:
-        stamp, pk = after
-        rows = list(
-            queryset.filter(published_at__gte=stamp)
-            .exclude(published_at=stamp, id__lte=pk).order_by("published_at", "id")[:size + 1]
-        )
+    else:
         page.is_first = len(rows) <= size
         page.stories = list(reversed(rows[:size]))
         page.newer = make_cursor(page.stories[0]) if len(rows) > size else None
         page.older = make_cursor(page.stories[-1]) if page.stories else None
-    else:
-        rows = list(queryset.order_by("-published_at", "-id")[:size + 1])
-        page.stories = rows[:size]
-        page.older = make_cursor(rows[size - 1]) if len(rows) > size else None
     return page

@@ -24,6 +24,8 @@ RELATED_COUNT = 6
 FEATURED_MAX_AGE = timedelta(days=3)  # an editor's choice leads the home page for at most this long
 # A story edited this long after it went out shows "Cập nhật" with the time of the edit.
 UPDATE_NOTICE_AFTER = timedelta(minutes=10)
+# The cursors of a list of stories (articles/pagination.py): the only query parameters list pages read.
+LIST_PARAMETERS = ("truoc", "sau")
 
 
 def _ids_of_any(querysets):
@@ -99,7 +101,7 @@ def _list_page(request, queryset, *, template_context, heading, description, cru
 
 
 @require_safe
-@public_page
+@public_page(parameters=LIST_PARAMETERS)
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
     return _list_page(
@@ -110,7 +112,7 @@ def section_detail(request, slug):
 
 
 @require_safe
-@public_page
+@public_page(parameters=LIST_PARAMETERS)
 def author_detail(request, slug):
     author = get_object_or_404(Author.objects.select_related("portrait"), slug=slug)
     return _list_page(
@@ -121,7 +123,7 @@ def author_detail(request, slug):
 
 
 @require_safe
-@public_page
+@public_page(parameters=LIST_PARAMETERS)
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     return _list_page(
@@ -221,7 +223,7 @@ def _page_number(value):
 
 
 @require_safe
-@public_page
+@public_page(parameters=("q", "trang"), shared=False)
 def search(request):
     raw = request.GET.get("q", "")
     results = story_search.search(raw, page=_page_number(request.GET.get("trang")))

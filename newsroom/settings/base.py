@@ -120,17 +120,35 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Cache: local memory unless CACHE_URL names a Redis server (redis://host:6379/0).
+# Cache: local memory unless CACHE_URL names a Redis server (redis://host:6379/0). Redis only speeds the
+# site up: django-redis turns its failures into misses, each command waits at most the timeouts below, and
+# after a failure each process skips Redis for CACHE_BREAKER_SECONDS (newsroom/redis_breaker.py).
+CACHE_CONNECT_TIMEOUT = float(env("CACHE_CONNECT_TIMEOUT", "0.2"))  # seconds to open a connection
+CACHE_SOCKET_TIMEOUT = float(env("CACHE_SOCKET_TIMEOUT", "0.2"))  # seconds to wait for an answer
+CACHE_BREAKER_SECONDS = float(env("CACHE_BREAKER_SECONDS", "5"))
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False  # the breaker logs each outage once, not each request
+
+
+def redis_cache(location, key_prefix):
+    """The CACHES entry for a Redis server: django-redis with short timeouts, errors as misses, the breaker."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": key_prefix,
+        "TIMEOUT": 300,
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": CACHE_CONNECT_TIMEOUT,
+            "SOCKET_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+            "IGNORE_EXCEPTIONS": True,
+            "CONNECTION_POOL_CLASS": "newsroom.redis_breaker.BreakerConnectionPool",
+            "CONNECTION_POOL_KWARGS": {"breaker_seconds": CACHE_BREAKER_SECONDS},
+        },
+    }
+
+
 _cache_url = env("CACHE_URL", "")
 if _cache_url.startswith(("redis://", "rediss://", "unix://")):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": _cache_url,
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "newsroom"),
-            "TIMEOUT": 300,
-        }
-    }
+    CACHES = {"default": redis_cache(_cache_url, env("CACHE_KEY_PREFIX", "newsroom"))}
 elif _cache_url in ("", "locmem://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 elif _cache_url == "dummy://":
@@ -386,7 +404,7 @@ _SESSION_ENGINES = {
 _session_store = env("DJANGO_SESSION_STORE", "db")
 if _session_store not in _SESSION_ENGINES:
     raise ImproperlyConfigured(f"DJANGO_SESSION_STORE must be one of {', '.join(_SESSION_ENGINES)}")
-if _session_store != "db" and CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+if _session_store != "db" and CACHES["default"]["BACKEND"] != "django_redis.cache.RedisCache":
     # A per-process cache would log people out whenever the load balancer picks another server.
     raise ImproperlyConfigured("DJANGO_SESSION_STORE=cache or cached_db needs a shared cache: set CACHE_URL=redis://...")
 SESSION_ENGINE = _SESSION_ENGINES[_session_store]

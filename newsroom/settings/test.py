@@ -2,7 +2,7 @@
 import tempfile
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, redis_cache
 
 SECRET_KEY = "test-only-key"
 DEBUG = False
@@ -13,13 +13,7 @@ PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-private-")
 STORAGES = {**STORAGES, "originals": {**STORAGES["originals"], "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}}}  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env("TEST_CACHE_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env("TEST_CACHE_URL"),
-            "KEY_PREFIX": "newsroom-test",
-        }
-    }
+    CACHES = {"default": redis_cache(env("TEST_CACHE_URL"), "newsroom-test")}
 STATIC_ROOT = tempfile.mkdtemp(prefix="newsroom-test-static-")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

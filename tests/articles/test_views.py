@@ -102,13 +102,26 @@ def test_deep_section_page_costs_the_same_queries_as_page_one(client, django_ass
 
 
 @pytest.mark.parametrize("cursor", ["", "abc", "-1-1", "99999999999999999-1", "1-" + "9" * 18, "1" * 5000, "1\x00-2"])
-def test_hostile_cursor_answers_a_normal_page(client, cursor):
-    """A malformed, huge or negative page cursor shows the section's first page, never a 500."""
+def test_hostile_cursor_answers_not_found_and_is_not_cached(client, cursor):
+    """A malformed, huge or negative page cursor answers 404 (never a 500), and is not stored in the page cache."""
     section = make_section()
     published("Bài duy nhất", section, 1)
     for name in ("truoc", "sau"):
-        response = client.get(section.get_absolute_url(), {name: cursor})
-        assert response.status_code in (200, 302)
+        for _ in range(2):
+            response = client.get(section.get_absolute_url(), {name: cursor})
+            assert response.status_code == 404 and "X-Page-Cache" not in response
+
+
+def test_cursor_must_name_a_story_of_the_list_as_the_site_wrote_it(client):
+    """A well-formed cursor naming no story of this section, or written with leading zeros, answers 404."""
+    section, elsewhere = make_section(), make_section()
+    stories = [published(f"Bài {n}", section, n + 1) for n in range(3)]
+    other = published("Bài mục khác", elsewhere, 2)
+    cursor = make_cursor(stories[1])
+    assert client.get(section.get_absolute_url(), {"truoc": cursor}).status_code == 200
+    for bad in (make_cursor(other), "0" + cursor, cursor.replace("-", "-0"), f"{cursor.split('-')[0]}-999999"):
+        assert client.get(section.get_absolute_url(), {"truoc": bad}).status_code == 404, bad
+    assert client.get(section.get_absolute_url(), {"truoc": cursor, "sau": cursor}).status_code == 404
 
 
 def test_author_page_shows_bio_portrait_and_only_their_published_stories(client):

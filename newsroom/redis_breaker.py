@@ -33,6 +33,7 @@ class CircuitBreaker:
         self.failures = 0
         self.refused = 0
         self.outages = 0
+        self.clock = time.monotonic
 
     @property
     def is_open(self) -> bool:
@@ -45,7 +46,7 @@ class CircuitBreaker:
         with self.lock:
             if self.open_until is None:
                 return True
-            now, me = time.monotonic(), threading.get_ident()
+            now, me = self.clock(), threading.get_ident()
             if now < self.open_until:
                 if self.prober == me:
                     return True
@@ -56,10 +57,13 @@ class CircuitBreaker:
             return True
 
     def failed(self, error) -> None:
+        if getattr(error, "counted_by_breaker", False):
+            return  # the handshake inside connect() already reported it
+        error.counted_by_breaker = True
         with self.lock:
             self.failures += 1
             opened = self.open_until is None
-            self.open_until, self.prober = time.monotonic() + self.seconds, None
+            self.open_until, self.prober = self.clock() + self.seconds, None
             if opened:
                 self.outages += 1
         if opened:

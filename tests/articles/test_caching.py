@@ -3,6 +3,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.http import HttpResponse
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -263,3 +265,108 @@ def test_public_pages_do_not_vary_by_browser_language(client, published_article)
     response = client.get(published_article.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert "accept-language" not in response.get("Vary", "").lower()
     assert '<html lang="vi"' in response.content.decode()
+
+
+def test_random_query_strings_on_a_page_that_reads_none_make_one_entry(client, published_article,
+                                                                        django_assert_num_queries):
+    """200 requests of /?q=<random> render the home page once; the other 199 are hits without a query."""
+    import uuid
+
+    first = client.get("/", {"q": uuid.uuid4().hex})
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        answers = [client.get("/", {"q": uuid.uuid4().hex, "trang": "7"}) for _ in range(199)]
+    assert {a["X-Page-Cache"] for a in answers} == {"hit"}
+    assert {a.content for a in answers} == {first.content}
+
+
+def test_junk_cursors_answer_not_found_and_leave_nothing_in_the_cache(client, published_article):
+    """Made-up cursors on a section page answer 404 each time: none of them is stored."""
+    import uuid
+
+    url = published_article.section.get_absolute_url()
+    for n in range(20):
+        for junk in (uuid.uuid4().hex, f"{n}-{n}", f"1700000000000000-{n}"):
+            response = client.get(url, {"truoc": junk})
+            assert response.status_code == 404 and "X-Page-Cache" not in response
+    assert client.get(url)["X-Page-Cache"] == "miss"
+
+
+def test_a_view_sees_only_the_query_parameters_it_declares(rf):
+    """The declaration is the truth: an undeclared parameter is invisible to the view and absent from the key."""
+    from articles.caching import page_key, public_page
+
+    seen = []
+
+    @public_page(parameters=("nam",))
+    def archive(request):
+        seen.append((dict(request.GET.items()), page_key(request)))
+        return HttpResponse("ok")
+
+    archive(rf.get("/luu-tru/", {"nam": "2024", "utm_source": "zalo"}))
+    archive(rf.get("/luu-tru/", {"nam": "2025", "q": "x"}))
+    third = archive(rf.get("/luu-tru/", {"fbclid": "y", "nam": "2025"}))
+    assert [params for params, _ in seen] == [{"nam": "2024"}, {"nam": "2025"}]
+    assert seen[0][1] != seen[1][1]
+    assert third["X-Page-Cache"] == "hit"
+
+
+def test_second_visitor_cannot_tell_that_a_phrase_was_searched(client, published_article,
+                                                             django_assert_max_num_queries):
+    """Search results are rendered per request: no cache hit, no Last-Modified or ETag, never stored by a CDN."""
+    from django.test import Client
+
+    url = reverse("articles:search")
+    first = client.get(url, {"q": "Đại hội Bắc Kạn"})
+    assert first.status_code == 200
+    second = Client().get(url, {"q": "Đại hội Bắc Kạn"})
+    for response in (first, second):
+        assert "X-Page-Cache" not in response and "Last-Modified" not in response and "ETag" not in response
+        assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+    assert published_article.title in second.content.decode()
+
+
+def test_a_reporters_draft_save_leaves_the_public_cache_alone(client, section, reporter, editor,
+                                                              django_capture_on_commit_callbacks):
+    """A private draft saved through the admin purges nothing; an edit of a published story purges at once."""
+    from tests.articles.adminforms import admin_form_data
+
+    live = make_article("Tin đã đăng về mùa lúa", section=section, authors=[reporter.author], created_by=reporter,
+                        status=Status.PUBLISHED)
+    draft = make_article("Bản nháp chưa ai thấy", section=section, authors=[reporter.author], created_by=reporter)
+    visitor = Client()
+    for url in ("/", live.get_absolute_url()):
+        visitor.get(url)
+        assert visitor.get(url)["X-Page-Cache"] == "hit"
+
+    client.force_login(reporter)
+    change = reverse("admin:articles_article_change", args=[draft.pk])
+    data = admin_form_data(client.get(change))
+    data["title"] = "Bản nháp sửa lần hai"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(change, data).status_code == 302
+    assert Article.objects.get(pk=draft.pk).title == "Bản nháp sửa lần hai"
+    for url in ("/", live.get_absolute_url()):
+        assert visitor.get(url)["X-Page-Cache"] == "hit", url
+
+    client.force_login(editor)
+    change = reverse("admin:articles_article_change", args=[live.pk])
+    data = admin_form_data(client.get(change))
+    data["title"] = "Tin đã đăng về mùa lúa (cập nhật)"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(change, data).status_code == 302
+    page = visitor.get(live.get_absolute_url())
+    assert page["X-Page-Cache"] == "miss" and "Tin đã đăng về mùa lúa (cập nhật)" in page.content.decode()
+    assert visitor.get("/")["X-Page-Cache"] == "miss"
+
+
+def test_a_draft_sent_to_review_leaves_the_public_cache_alone(client, section, reporter,
+                                                              django_capture_on_commit_callbacks):
+    """Submitting a draft (a workflow move between private states) purges nothing."""
+    make_article("Tin đã đăng", section=section, status=Status.PUBLISHED)
+    draft = make_article("Bài gửi duyệt", section=section, authors=[reporter.author], created_by=reporter)
+    client.get("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.article_submit(article=draft, by=reporter)
+    assert Article.objects.get(pk=draft.pk).status == Status.REVIEW
+    assert client.get("/")["X-Page-Cache"] == "hit"

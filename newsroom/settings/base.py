@@ -402,9 +402,14 @@ _SESSION_ENGINES = {
     "cached_db": "django.contrib.sessions.backends.cached_db",
 }
 _session_store = env("DJANGO_SESSION_STORE", "db")
+SESSION_CACHE_ALIAS = "default"
 if _session_store not in _SESSION_ENGINES:
     raise ImproperlyConfigured(f"DJANGO_SESSION_STORE must be one of {', '.join(_SESSION_ENGINES)}")
-if _session_store != "db" and CACHES["default"]["BACKEND"] != "django_redis.cache.RedisCache":
+if env("DJANGO_SESSION_CACHE_URL"):
+    # Sessions in a Redis of their own (maxmemory-policy noeviction): never evicted to make room for pages.
+    CACHES["sessions"] = redis_cache(env("DJANGO_SESSION_CACHE_URL"), env("CACHE_KEY_PREFIX", "newsroom"))
+    SESSION_CACHE_ALIAS = "sessions"
+if _session_store != "db" and CACHES[SESSION_CACHE_ALIAS]["BACKEND"] != "django_redis.cache.RedisCache":
     # A per-process cache would log people out whenever the load balancer picks another server.
     raise ImproperlyConfigured("DJANGO_SESSION_STORE=cache or cached_db needs a shared cache: set CACHE_URL=redis://...")
 SESSION_ENGINE = _SESSION_ENGINES[_session_store]

@@ -370,3 +370,20 @@ def test_a_draft_sent_to_review_leaves_the_public_cache_alone(client, section, r
         workflow.article_submit(article=draft, by=reporter)
     assert Article.objects.get(pk=draft.pk).status == Status.REVIEW
     assert client.get("/")["X-Page-Cache"] == "hit"
+
+
+def test_sessions_can_live_in_a_redis_of_their_own(tmp_path):
+    """DJANGO_SESSION_CACHE_URL puts sessions in a second Redis, apart from the evictable page cache."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.settings.dev",
+                   "CACHE_URL": "redis://127.0.0.1:6379/9", "DJANGO_SESSION_STORE": "cached_db",
+                   "DJANGO_SESSION_CACHE_URL": "redis://127.0.0.1:6380/0"}
+    code = ("from django.conf import settings as s; "
+            "print(s.SESSION_CACHE_ALIAS, s.CACHES['sessions']['LOCATION'], s.CACHES['default']['LOCATION'])")
+    result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"],
+                            cwd=Path(__file__).resolve().parents[2], env=environment, capture_output=True, text=True)
+    assert result.stdout.split() == ["sessions", "redis://127.0.0.1:6380/0", "redis://127.0.0.1:6379/9"], result.stderr

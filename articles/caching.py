@@ -185,10 +185,12 @@ def shows_in_public(sender, instance) -> bool:
     return True  # sections, authors, tags: each has a public page of its own
 
 
-def content_changed(sender=None, instance=None, **kwargs):
+def content_changed(sender=None, instance=None, signal=None, **kwargs):
     if instance is None and sender is Article:
         instance = kwargs.get("article")  # article_changed
-    if instance is not None and not shows_in_public(type(instance), instance):
+    # A deleted photo has already been unlinked from its authors (SET_NULL, no signal): always purge.
+    photo_deleted = signal is post_delete and sender is Photo
+    if instance is not None and not photo_deleted and not shows_in_public(type(instance), instance):
         return
     # Now, for this process, and again after the commit: a page rendered by another server between the
     # two would otherwise be stored with the old content under the new generation.

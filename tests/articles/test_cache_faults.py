@@ -250,3 +250,13 @@ def test_cache_that_accepts_and_never_answers(client, own_redis, mute_socket, po
     shows_the_outage_edits(client, retitled, taken_down)
     assert breaker.failures == 0
     cached_again(client, retitled.get_absolute_url())
+
+
+def test_production_cache_waits_a_few_hundred_milliseconds_at_most(settings):
+    """The Redis cache entry bounds every wait, ignores failures and goes through the breaker's pool."""
+    entry = redis_cache("redis://cache-host:6379/0", "newsroom")
+    options = entry["OPTIONS"]
+    assert entry["BACKEND"] == "django_redis.cache.RedisCache" and options["IGNORE_EXCEPTIONS"] is True
+    assert 0 < options["SOCKET_CONNECT_TIMEOUT"] <= 0.5 and 0 < options["SOCKET_TIMEOUT"] <= 0.5
+    assert options["CONNECTION_POOL_CLASS"] == "newsroom.redis_breaker.BreakerConnectionPool"
+    assert options["CONNECTION_POOL_KWARGS"]["breaker_seconds"] == settings.CACHE_BREAKER_SECONDS > 0

@@ -5,6 +5,8 @@ Every public image file is written here, re-encoded from decoded pixels with no 
 comment attached; the upload as sent goes only to the private "originals" storage. Storage is reached
 through Django's storage API, so the same code works on the local disk and on S3-compatible storage.
 """
+import contextlib
+import contextvars
 import hashlib
 import io
 import logging
@@ -66,6 +68,16 @@ Image.MAX_IMAGE_PIXELS = max_pixels()
 
 class PhotoRejected(ValidationError):
     """An upload that is not a photo we can publish, with a message the reporter understands."""
+
+
+class PhotoNotStored(PhotoRejected):
+    """A good photo the storage refused (read-only or full disk, an object store saying no); nothing was kept."""
+
+
+NOT_STORED_MESSAGE = (
+    "Không lưu được ảnh vào kho lưu trữ (ổ đĩa đầy, không có quyền ghi hoặc kho ảnh đang lỗi). Ảnh chưa được "
+    "thêm vào thư viện; hãy thử lại sau ít phút hoặc báo bộ phận kỹ thuật."
+)
 
 
 def _megabytes(size: int) -> str:
@@ -276,6 +288,18 @@ def safe_filename(name: str) -> str:
     return name[:255]
 
 
+def download_name(photo: Photo) -> str:
+    """The name an editor's download of the original gets: the reporter's name with the verified extension.
+
+    The extension the reporter typed is dropped, so a JPEG sent as "bang-chung.html" downloads as
+    "bang-chung.jpg" and never opens as a page.
+    """
+    extension = EXTENSIONS.get(photo.format, "bin")
+    stem = safe_filename(photo.original_filename or "")
+    stem = stem.rsplit(".", 1)[0].strip().rstrip(".") if "." in stem else stem.strip()
+    return f"{stem or f'anh-{photo.pk}'}.{extension}"
+
+
 # --- encoding -----------------------------------------------------------------------------------------------
 
 
@@ -366,8 +390,7 @@ def _make_renditions(photo: Photo, image: Image.Image, crop: str, written: list)
         source = _resize(source, width)
         for fmt in RENDITION_FORMATS:
             rendition = Rendition(photo=photo, width=source.width, height=source.height, format=fmt, crop=crop)
-            rendition.file.save(f"r.{EXTENSIONS[fmt]}", ContentFile(encode(source.copy(), fmt)), save=False)
-            written.append((rendition.file.storage, rendition.file.name))
+            _save_file(rendition.file, f"r.{EXTENSIONS[fmt]}", encode(source.copy(), fmt), written)
             rendition.save()
             made.append(rendition)
     return made
@@ -381,12 +404,72 @@ def _delete_files(written):
             logger.exception("could not delete %s", name)
 
 
+# --- files and transactions ---------------------------------------------------------------------------------
+# Django runs callbacks on commit but has none for a rollback. Files written by the pipeline are therefore noted
+# in the ledger of the innermost files_removed_on_rollback() block, which deletes them if its transaction does
+# not commit; a nested block hands its notes to the enclosing one, whose commit is the one that counts.
+
+
+@dataclass
+class _Ledger:
+    files: list = field(default_factory=list)
+    cache_keys: list = field(default_factory=list)
+
+    def forget(self):
+        _delete_files(self.files)
+        try:
+            cache.delete_many(self.cache_keys)
+        except Exception:  # noqa: BLE001 - the cache is an accelerator; its entries expire anyway
+            logger.warning("could not forget cached renditions of rolled-back photos", exc_info=True)
+
+
+_ledger: contextvars.ContextVar = contextvars.ContextVar("photo_files_ledger", default=None)
+
+
+@contextlib.contextmanager
+def files_removed_on_rollback(using=None):
+    """A transaction in which every file the photo pipeline writes is deleted again if it rolls back."""
+    outer = _ledger.get()
+    ledger = _Ledger()
+    token = _ledger.set(ledger)
+    rolled_back = False
+    try:
+        with transaction.atomic(using=using):
+            yield
+            rolled_back = transaction.get_rollback(using=using)
+    except BaseException:  # a KeyboardInterrupt of the import command rolls back too
+        ledger.forget()
+        raise
+    finally:
+        _ledger.reset(token)
+    if rolled_back:
+        ledger.forget()
+    elif outer is not None:
+        outer.files.extend(ledger.files)
+        outer.cache_keys.extend(ledger.cache_keys)
+
+
+def _save_file(fieldfile, name: str, data: bytes, written: list) -> None:
+    """Write one file through the field's storage and note it; any storage failure becomes PhotoNotStored."""
+    try:
+        fieldfile.save(name, ContentFile(data), save=False)
+    except Exception as error:  # noqa: BLE001 - OSError on disk, botocore's ClientError on S3, anything else
+        logger.error("photo storage refused a write: %r", error, exc_info=True)
+        raise PhotoNotStored(NOT_STORED_MESSAGE, code="storage") from error
+    entry = (fieldfile.storage, fieldfile.name)
+    written.append(entry)
+    ledger = _ledger.get()
+    if ledger is not None:
+        ledger.files.append(entry)
+
+
 # --- creating photos ----------------------------------------------------------------------------------------
 
 
 def photo_store(*, photo: Photo, checked: CheckedImage, uploaded_by=None) -> Photo:
     """Store a checked upload as `photo` (unsaved or new): original, clean master and renditions, or nothing."""
     written = []
+    new = photo.pk is None
     try:
         with transaction.atomic():
             photo.original_filename = checked.original_filename or photo.original_filename
@@ -395,19 +478,20 @@ def photo_store(*, photo: Photo, checked: CheckedImage, uploaded_by=None) -> Pho
             if uploaded_by is not None:
                 photo.uploaded_by = uploaded_by
             # Storage names come from models.generated_name: random, with the verified extension only.
-            photo.original.save(f"goc.{checked.extension}", ContentFile(checked.data), save=False)
-            written.append((photo.original.storage, photo.original.name))
+            _save_file(photo.original, f"goc.{checked.extension}", checked.data, written)
             pixels = _fit(checked.image, MASTER_MAX_SIDE)
             master = encode(pixels.copy(), checked.format, quality=MASTER_QUALITY, optimize=False)
-            photo.image.save(f"anh.{checked.extension}", ContentFile(master), save=False)
-            written.append((photo.image.storage, photo.image.name))
+            _save_file(photo.image, f"anh.{checked.extension}", master, written)
             # width, height and file_size describe Photo.image, the file the public (and feeds) get.
             photo.width, photo.height = pixels.size  # ImageField cannot measure a nameless ContentFile
             photo.file_size = len(master)
             photo.save()
             renditions = _make_renditions(photo, pixels, "", written)
-    except Exception:
+    except BaseException:
         _delete_files(written)
+        if new:
+            photo.pk = None  # its row was rolled back with the savepoint
+            photo._state.adding = True
         raise
     _cache_set(photo, renditions)
     return photo
@@ -523,7 +607,12 @@ def _as_rows(renditions) -> list[tuple]:
 
 
 def _cache_set(photo: Photo, renditions) -> None:
-    cache.set(_cache_key(photo), _as_rows(renditions), CACHE_TIMEOUT)
+    key = _cache_key(photo)
+    cache.set(key, _as_rows(renditions), CACHE_TIMEOUT)
+    ledger = _ledger.get()
+    if ledger is not None:
+        # A rolled-back photo's number may be given again (SQLite) and must not find these rows.
+        ledger.cache_keys.append(key)
 
 
 def _known_rows(photo: Photo) -> list[tuple]:

@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
 from django.utils.html import escape
 
 from . import images, text, workflow
@@ -215,7 +214,7 @@ def import_files(paths, *, section: Section, status: str = Status.PUBLISHED, ima
     """Import many files in one transaction: if any file fails, nothing is written."""
     parsed = [(Path(p), read_story_file(Path(p))) for p in paths]
     results = []
-    with transaction.atomic():
+    with images.files_removed_on_rollback():  # photos stored before a failure leave no files behind
         for path, story in parsed:
             results.append(import_story(
                 story, source_key=source_key_for(path), section=section, status=status,

@@ -57,7 +57,8 @@ def _media_and_cache(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.STORAGES = {
         **settings.STORAGES,
-        "originals": {**settings.STORAGES["originals"], "OPTIONS": {"location": str(tmp_path / "private")}},
+        "originals": {**settings.STORAGES["originals"], "OPTIONS": {
+            **settings.STORAGES["originals"].get("OPTIONS", {}), "location": str(tmp_path / "private")}},
     }
     cache.clear()
     yield

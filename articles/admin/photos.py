@@ -8,10 +8,11 @@ from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
-from .. import images
-from ..models import Article, Caption, Photo
+from .. import images, photos
+from ..models import Caption, Photo
 
 ACCEPT = ",".join(images.CONTENT_TYPES.values())
 
@@ -55,6 +56,21 @@ class PhotoForm(forms.ModelForm):
             return None
         return images.check_upload(upload, original_filename=getattr(upload, "name", ""))
 
+    uploaded_by = None  # set per request by PhotoAdmin.get_form
+
+    def _post_clean(self):
+        """Store a new photo while the form is validated, so that a storage failure is shown on the form."""
+        super()._post_clean()
+        checked = self.cleaned_data.get("upload")
+        if self.instance.pk is not None or checked is None or self.errors:
+            return
+        try:
+            # Inside the admin's transaction: if the save fails later, the row goes and the files are removed
+            # (PhotoAdmin.changeform_view).
+            images.photo_store(photo=self.instance, checked=checked, uploaded_by=self.uploaded_by)
+        except images.PhotoNotStored as error:
+            self.add_error("upload", error)
+
 
 class MissingMetadataFilter(admin.SimpleListFilter):
     title = _("thông tin bắt buộc")
@@ -80,17 +96,19 @@ class UsageFilter(admin.SimpleListFilter):
         return [("1", _("Đã dùng trong bài")), ("0", _("Chưa dùng"))]
 
     def queryset(self, request, queryset):
+        # Only uses in stories this user may see count: others' drafts must not show through the filter.
+        used = photos.visible_uses(request.user).values("photo_id")
         if self.value() == "1":
-            return queryset.filter(captions__isnull=False).distinct()
+            return queryset.filter(pk__in=used)
         if self.value() == "0":
-            return queryset.filter(captions__isnull=True)
+            return queryset.exclude(pk__in=used)
         return queryset
 
 
 def _visible_captions(request):
     """The uses of photos in stories this user may see (reporters do not see others' drafts)."""
     return (
-        Caption.objects.filter(article__in=Article.objects.visible_to(request.user).values("pk"))
+        photos.visible_uses(request.user)
         .select_related("article")
         .only("photo", "is_lead", "text", "position", "order", "article__title", "article__status")
         .order_by("-article__id")
@@ -138,7 +156,8 @@ class PhotoAdmin(admin.ModelAdmin):
     list_display = ["thumbnail", "description", "credit", "dimensions", "used_in", "uploaded_at"]
     list_display_links = ["thumbnail", "description"]
     list_filter = [MissingMetadataFilter, UsageFilter, "format"]
-    search_fields = ["alt_text", "credit", "captions__text", "original_filename"]
+    # Captions are searched too, but only in stories the user may see (get_search_results).
+    search_fields = ["alt_text", "credit", "original_filename"]
     search_help_text = _("Tìm theo mô tả ảnh, tác giả ảnh, chú thích trong bài hoặc tên tệp gốc.")
     date_hierarchy = "uploaded_at"
     list_per_page = 50
@@ -153,6 +172,33 @@ class PhotoAdmin(admin.ModelAdmin):
                 Prefetch("captions", queryset=_visible_captions(request), to_attr="visible_uses"),
             )
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        """Every word in the alt text, credit, file name, or a caption of a story this user may see."""
+        uses = photos.visible_uses(request.user)
+        for word in smart_split(search_term.replace("\x00", "")):
+            if word[0] in "\"'" and word[-1] == word[0] and len(word) > 1:
+                word = unescape_string_literal(word)
+            matches = Q(pk__in=uses.filter(text__icontains=word).values("photo_id"))
+            for name in self.get_search_fields(request):
+                matches |= Q(**{f"{name}__icontains": word})
+            queryset = queryset.filter(matches)
+        return queryset, False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.uploaded_by = request.user  # a class made for this request by modelform_factory
+        return form
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The files of a photo stored by this request go if its transaction rolls back.
+        with images.files_removed_on_rollback():
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def has_change_permission(self, request, obj=None):
+        """Per photo: reporters change only photos of their own drafts and their unused uploads (photos.py)."""
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or photos.can_change(request.user, obj))
 
     def get_fieldsets(self, request, obj=None):
         focal = (_("Tâm điểm khi cắt ảnh"), {"fields": ["focal_x", "focal_y"], "classes": ["collapse"]})
@@ -174,11 +220,9 @@ class PhotoAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
-            if {"focal_x", "focal_y"} & set(form.changed_data):
-                images.photo_refresh_crops(photo=obj)
+            photos.photo_update(photo=obj, by=request.user, before=form.initial)
             return
-        images.photo_store(photo=obj, checked=form.cleaned_data["upload"], uploaded_by=request.user)
+        # A new photo was stored while its form was validated (PhotoForm._post_clean).
         twins = Photo.objects.filter(checksum=obj.checksum).exclude(pk=obj.pk).order_by("pk")[:3]
         if twins:
             self.message_user(request, format_html(
@@ -212,9 +256,8 @@ class PhotoAdmin(admin.ModelAdmin):
             handle = photo.original.open("rb")
         except (FileNotFoundError, OSError):
             raise Http404(_("Không tìm thấy tệp gốc trong kho lưu trữ.")) from None
-        extension = images.EXTENSIONS.get(photo.format, "bin")
         response = FileResponse(
-            handle, as_attachment=True, filename=photo.original_filename or f"anh-{photo.pk}.{extension}",
+            handle, as_attachment=True, filename=images.download_name(photo),
             content_type=images.CONTENT_TYPES.get(photo.format, "application/octet-stream"),
         )
         response["X-Content-Type-Options"] = "nosniff"

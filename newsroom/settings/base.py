@@ -214,7 +214,9 @@ LOGGING = {
 PRIVATE_MEDIA_ROOT = Path(env("DJANGO_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
 STORAGES["originals"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": "/khong-cong-khai/"},
+    # Readable by the app's own user only: an original still carries the photographer's GPS position.
+    "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": "/khong-cong-khai/",
+                "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
 }
 
 # django-ckeditor warns (ckeditor.W001) that its bundled CKEditor 4.22.1 has unfixed security issues.

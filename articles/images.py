@@ -451,12 +451,19 @@ def files_removed_on_rollback(using=None):
 
 def _save_file(fieldfile, name: str, data: bytes, written: list) -> None:
     """Write one file through the field's storage and note it; any storage failure becomes PhotoNotStored."""
+    # What FieldFile.save(save=False) does, with the generated name known beforehand: a disk that fills up
+    # mid-write leaves part of the file under that name, and it must go too.
+    name = fieldfile.field.generate_filename(fieldfile.instance, name)
     try:
-        fieldfile.save(name, ContentFile(data), save=False)
+        stored = fieldfile.storage.save(name, ContentFile(data), max_length=fieldfile.field.max_length)
     except Exception as error:  # noqa: BLE001 - OSError on disk, botocore's ClientError on S3, anything else
         logger.error("photo storage refused a write: %r", error, exc_info=True)
+        _delete_files([(fieldfile.storage, name)])  # names are random (models.generated_name): only ours
         raise PhotoNotStored(NOT_STORED_MESSAGE, code="storage") from error
-    entry = (fieldfile.storage, fieldfile.name)
+    fieldfile.name = stored
+    setattr(fieldfile.instance, fieldfile.field.attname, stored)
+    fieldfile._committed = True
+    entry = (fieldfile.storage, stored)
     written.append(entry)
     ledger = _ledger.get()
     if ledger is not None:

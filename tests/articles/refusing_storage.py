@@ -4,6 +4,7 @@ Root ignores file permissions, so a test cannot make the media folder unwritable
 this backend in STORAGES instead. `fail_after` lets the first writes through, to fail part-way.
 """
 import errno
+import os
 
 from botocore.exceptions import ClientError
 from django.core.files.storage import FileSystemStorage
@@ -21,6 +22,8 @@ def refusal(kind: str) -> Exception:
 
 
 class RefusingStorage(FileSystemStorage):
+    """Refuses every write after the first `fail_after`; a full disk first writes part of the file, as one does."""
+
     def __init__(self, *, refuse: str = "full", fail_after: int = 0, **options):
         super().__init__(**options)
         self.refuse = refuse
@@ -29,6 +32,11 @@ class RefusingStorage(FileSystemStorage):
 
     def _save(self, name, content):
         if self.writes >= self.fail_after:
+            if self.refuse == "full":
+                path = self.path(name)
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "wb") as partial:
+                    partial.write(content.read(100))
             raise refusal(self.refuse)
         self.writes += 1
         return super()._save(name, content)

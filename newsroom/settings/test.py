@@ -11,7 +11,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-media-")
 PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-private-")
 _ORIGINALS = STORAGES["originals"]  # noqa: F405
-STORAGES = {**STORAGES, "originals": {**_ORIGINALS, "OPTIONS": {**_ORIGINALS["OPTIONS"], "location": PRIVATE_MEDIA_ROOT}}}  # noqa: F405
+STORAGES = {  # noqa: F405
+    **STORAGES,  # noqa: F405
+    "originals": {**_ORIGINALS, "OPTIONS": {**_ORIGINALS["OPTIONS"], "location": PRIVATE_MEDIA_ROOT}},
+}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env("TEST_CACHE_URL"):
     CACHES = {"default": redis_cache(env("TEST_CACHE_URL"), "newsroom-test")}

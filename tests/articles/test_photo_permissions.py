@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import revisions
+from articles import images, revisions
 from articles.models import Author, Photo, Status
 from tests.articles.test_images import encoded, phone_jpeg, scene
 from tests.factories import make_article, make_caption, make_photo
@@ -216,15 +216,11 @@ def test_original_downloads_under_its_verified_format_not_the_uploaded_extension
     ("anh.jpg", "anh.png"), ("Ảnh đẹp.PNG.exe", "Ảnh đẹp.PNG.png"), (".htaccess", "htaccess.png"),
 ])
 def test_download_name_takes_the_extension_of_the_verified_format(db, sent, expected):
-    from articles import images
-
     photo = images.photo_create(file=encoded(scene(300, 200), "PNG"), original_filename=sent)
     assert images.download_name(photo) == expected
 
 
 def test_download_name_without_a_name_uses_the_photo_number(db):
-    from articles import images
-
     photo = images.photo_create(file=encoded(scene(300, 200), "WEBP"), original_filename="")
     photo.original_filename = ""
     assert images.download_name(photo) == f"anh-{photo.pk}.webp"

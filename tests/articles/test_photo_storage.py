@@ -214,3 +214,13 @@ def test_import_interrupted_after_the_first_photo_leaves_no_files(db, roots, sto
         run_import(story, "--image", good_image)
     assert stored  # the first photo's files were there when the import broke
     assert nothing_imported(roots)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bad_second_image_leaves_nothing_with_a_real_outermost_transaction(roots, story, good_image, tmp_path):
+    """The same failure without the test's enclosing transaction: the import's own transaction rolls back."""
+    fake = tmp_path / "anh-hai.jpg"
+    fake.write_bytes(HTML_PAGE)
+    with pytest.raises(CommandError):
+        run_import(story, "--image", good_image, "--image", fake)
+    assert nothing_imported(roots)

@@ -14,11 +14,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
 
 from . import seo
 from .caching import public_page, site_state
 from .models import Article, Author, Byline, Tag
+from .views import read_only
 
 MAX_URLS = 50_000
 NEWS_WINDOW = datetime.timedelta(days=2)
@@ -47,7 +47,7 @@ def _months(since, until):
     return list(reversed(months))
 
 
-@require_safe
+@read_only
 @public_page
 def index(request):
     now = timezone.now()
@@ -59,7 +59,7 @@ def index(request):
     return render(request, "sitemaps/index.xml", {"sitemaps": sitemaps}, content_type=XML)
 
 
-@require_safe
+@read_only
 @public_page
 def pages(request):
     """The home page, the sections, the authors and the tags."""
@@ -80,7 +80,7 @@ def pages(request):
     return render(request, "sitemaps/urlset.xml", {"urls": urls}, content_type=XML)
 
 
-@require_safe
+@read_only
 @public_page
 def month(request, year, month):
     if not (1 <= month <= 12 and 1990 <= year <= 9000):
@@ -103,7 +103,7 @@ def month(request, year, month):
     return HttpResponse(body, content_type=XML)
 
 
-@require_safe
+@read_only
 @public_page
 def news(request):
     """Google News: the stories of the last two days."""

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from . import images, seo
@@ -26,6 +27,14 @@ FEATURED_MAX_AGE = timedelta(days=3)  # an editor's choice leads the home page f
 UPDATE_NOTICE_AFTER = timedelta(minutes=10)
 # The cursors of a list of stories (articles/pagination.py): the only query parameters list pages read.
 LIST_PARAMETERS = ("truoc", "sau")
+
+
+def read_only(view):
+    """Let only GET and HEAD reach a public view; every other method gets 405 with Allow: GET, HEAD."""
+    # CsrfViewMiddleware checks a PUT, PATCH, DELETE or POST before the view runs and refuses it with 403
+    # (no token), which tells a client the wrong thing. Exempting these views loses nothing: require_safe
+    # lets only GET and HEAD through, and the CSRF check never looks at those; nothing here changes state.
+    return csrf_exempt(require_safe(view))
 
 
 def _ids_of_any(querysets):
@@ -51,7 +60,7 @@ def for_teasers(queryset):
     return queryset.for_listing().defer("body", "search_title", "search_body")
 
 
-@require_safe
+@read_only
 @public_page
 def home(request):
     now = timezone.now()
@@ -100,7 +109,7 @@ def _list_page(request, queryset, *, template_context, heading, description, cru
                   {"heading": heading, "page": page, "meta": meta, "crumbs": crumbs, **template_context})
 
 
-@require_safe
+@read_only
 @public_page(parameters=LIST_PARAMETERS)
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
@@ -111,7 +120,7 @@ def section_detail(request, slug):
     )
 
 
-@require_safe
+@read_only
 @public_page(parameters=LIST_PARAMETERS)
 def author_detail(request, slug):
     author = get_object_or_404(Author.objects.select_related("portrait"), slug=slug)
@@ -122,7 +131,7 @@ def author_detail(request, slug):
     )
 
 
-@require_safe
+@read_only
 @public_page(parameters=LIST_PARAMETERS)
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
@@ -149,7 +158,7 @@ def with_story_parts(queryset):
     )
 
 
-@require_safe
+@read_only
 @public_page
 def article_detail(request, section, slug):
     story = Article.objects.published().filter(slug=slug).defer("search_title", "search_body")
@@ -222,7 +231,7 @@ def _page_number(value):
     return min(max(number, 1), MAX_SEARCH_PAGE)
 
 
-@require_safe
+@read_only
 @public_page(parameters=("q", "trang"), shared=False)
 def search(request):
     raw = request.GET.get("q", "")
@@ -252,7 +261,7 @@ def server_error(request):
     return HttpResponse(template.render({"NEWSROOM_NAME": settings.NEWSROOM_NAME}), status=500)
 
 
-@require_safe
+@read_only
 @public_page
 def robots_txt(request):
     lines = [

@@ -19,9 +19,11 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-# Error pages in the site's design (templates/404.html, templates/500.html).
+# Error pages in the site's design (templates/404.html, templates/500.html). The 400 and 500 handlers
+# render without the database; the 500 one answers the 503 page when the database was what failed.
+handler400 = "newsroom.errors.bad_request"
 handler404 = "articles.views.page_not_found"
-handler500 = "articles.views.server_error"
+handler500 = "newsroom.errors.server_error"
 
 if settings.NEWSROOM_BENCH_VIEWS:
     # The benchmark's reference view (bench/views.py); only ever routed when the bench turns it on.

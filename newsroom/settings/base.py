@@ -57,6 +57,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A database that cannot be reached becomes the Vietnamese 503 page (rendered without the database by
+    # newsroom/errors.py), not a 500. Kept last here: process_exception hooks are asked innermost first.
+    "newsroom.middleware.DatabaseFailureMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"

@@ -69,7 +69,7 @@ def _megabytes(size: int) -> str:
 
 @requires_csrf_token
 def bad_request(request, exception=None):
-    """handler400 in Vietnamese; a form over DATA_UPLOAD_MAX_MEMORY_SIZE is told the limit and that nothing was saved."""
+    """handler400 in Vietnamese: a form over DATA_UPLOAD_MAX_MEMORY_SIZE is told the limit and that it was not kept."""
     context = {
         "NEWSROOM_NAME": settings.NEWSROOM_NAME,
         "too_big": isinstance(exception, RequestDataTooBig),

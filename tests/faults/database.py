@@ -6,6 +6,7 @@ import socket
 import threading
 from contextlib import contextmanager
 
+from django.core.signals import request_finished, request_started
 from django.db import OperationalError, connection
 
 
@@ -21,6 +22,32 @@ def database_refusing(pattern=r"."):
 
     with connection.execute_wrapper(refuse):
         yield
+
+
+@contextmanager
+def database_refusing_in_requests(pattern=r"."):
+    """Like database_refusing, for every request the app serves meanwhile, in whichever thread serves it."""
+    wanted = re.compile(pattern, re.IGNORECASE)
+
+    def refuse(execute, sql, params, many, context):
+        if wanted.search(sql):
+            raise OperationalError("server closed the connection unexpectedly (fault injected by the test)")
+        return execute(sql, params, many, context)
+
+    def install(**kwargs):
+        connection.execute_wrappers.append(refuse)
+
+    def remove(**kwargs):
+        while refuse in connection.execute_wrappers:
+            connection.execute_wrappers.remove(refuse)
+
+    request_started.connect(install, weak=False)
+    request_finished.connect(remove, weak=False)
+    try:
+        yield
+    finally:
+        request_started.disconnect(install)
+        # The request being served when the block ends still gets its wrapper removed as it finishes.
 
 
 class CuttableProxy:

@@ -1,10 +1,12 @@
 """The database down or dropping the connection, on any database: cached pages still served, everything else a
 Vietnamese 503 with Retry-After, a cut-off save told plainly that nothing was saved, and nothing half-saved."""
 import logging
+import os
 
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
@@ -124,10 +126,8 @@ def test_workflow_move_cut_off_leaves_the_story_where_it_was(editor, reporter, s
     assert Article.objects.get(pk=article.pk).status == Status.PUBLISHED
 
 
-def test_photo_upload_cut_off_says_not_saved(staff):
-    """A photo upload whose row cannot be written answers "not saved", and no photo row is left."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+def test_photo_upload_cut_off_says_not_saved(staff, settings):
+    """A photo upload whose row cannot be written answers "not saved", with no photo row and no file left."""
     before = counts()
     with database_refusing(r'^INSERT INTO "articles_photo"'):
         response = staff.post(reverse("admin:articles_photo_add"), {
@@ -136,6 +136,8 @@ def test_photo_upload_cut_off_says_not_saved(staff):
         })
     assert_unavailable(response, NOT_SAVED)
     assert counts() == before
+    for root in (settings.MEDIA_ROOT, settings.STORAGES["originals"]["OPTIONS"]["location"]):
+        assert [files for _, _, files in os.walk(root) if files] == [], root
 
 
 def test_story_form_over_the_upload_limit_gets_a_vietnamese_400(superuser, settings):

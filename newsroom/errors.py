@@ -13,7 +13,6 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.csrf import requires_csrf_token
 
 logger = logging.getLogger("newsroom.faults")
 
@@ -67,7 +66,6 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):g}".replace(".", ",") + " MB"
 
 
-@requires_csrf_token
 def bad_request(request, exception=None):
     """handler400 in Vietnamese: a form over DATA_UPLOAD_MAX_MEMORY_SIZE is told the limit and that it was not kept."""
     context = {

@@ -38,8 +38,20 @@ def is_database_failure(error) -> bool:
     return isinstance(error, DATABASE_ERRORS)
 
 
+def _drop_queued_messages(request):
+    # The view may have queued "Đã lưu bài..." before the write that failed; shown on the next page, it would
+    # contradict this one. Reading the storage marks its messages as shown, so none is kept for later.
+    storage = getattr(request, "_messages", None)
+    if storage is not None:
+        try:
+            list(storage)
+        except DATABASE_ERRORS:  # messages kept in the session: nothing can be stored then either
+            pass
+
+
 def database_unavailable(request) -> HttpResponse:
     """503 with Retry-After, in Vietnamese; a form sent now is told plainly that nothing was saved."""
+    _drop_queued_messages(request)
     context = {
         "NEWSROOM_NAME": settings.NEWSROOM_NAME,
         "not_saved": request.method not in SAFE_METHODS,

@@ -126,6 +126,21 @@ def test_workflow_move_cut_off_leaves_the_story_where_it_was(editor, reporter, s
     assert Article.objects.get(pk=article.pk).status == Status.PUBLISHED
 
 
+def test_save_and_publish_cut_off_leaves_no_saved_message_behind(editor, reporter, section):
+    """The "saved" note queued before the publish failed is not shown on the next page: nothing was saved."""
+    article = make_article("Lũ quét ở Ba Bể", section=section, authors=[reporter.author], created_by=reporter,
+                           status=Status.REVIEW)
+    client = Client(raise_request_exception=False)
+    client.force_login(editor)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = {**admin_form_data(client.get(url)), "title": "Lũ quét ở Ba Bể (sửa)", "_transition": "publish"}
+    with database_refusing(r'^INSERT INTO "articles_transition"'):
+        assert_unavailable(client.post(url, data), NOT_SAVED)
+    story = Article.objects.get(pk=article.pk)
+    assert (story.title, story.status) == ("Lũ quét ở Ba Bể", Status.REVIEW)
+    assert "Đã lưu bài" not in client.get(url).content.decode()
+
+
 def test_photo_upload_cut_off_says_not_saved(staff, settings):
     """A photo upload whose row cannot be written answers "not saved", with no photo row and no file left."""
     before = counts()

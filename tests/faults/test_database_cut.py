@@ -112,9 +112,9 @@ def assert_unavailable(answer, text):
     assert text in page
 
 
-@pytest.mark.parametrize("marker", [b'UPDATE "articles_article"', b'INSERT INTO "reversion_version"'])
+@pytest.mark.parametrize("marker", [b'UPDATE "articles_article"', b'INSERT INTO "reversion_version"', b"COMMIT"])
 def test_admin_save_cut_off_saves_nothing_and_the_next_save_works(worker, proxy, superuser, section, marker):
-    """The connection dies as the save writes the story (or its revision): 503 "not saved", story unchanged."""
+    """The connection dies as the save writes the story, its revision or its COMMIT: 503 "not saved", no change."""
     article = make_article("Đường lên Ba Bể", section=section, status=Status.PUBLISHED)
     client, cookies = signed_in(superuser)
     url = reverse("admin:articles_article_change", args=[article.pk])

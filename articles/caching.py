@@ -38,6 +38,8 @@ from django.http import HttpResponse, QueryDict
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
+from newsroom.errors import DATABASE_ERRORS
+
 from .models import Article, Author, Byline, Caption, Correction, Photo, Section, Status, Tag, Transition
 from .signals import article_changed
 
@@ -48,6 +50,10 @@ PAGE_SECONDS = getattr(settings, "NEWSROOM_PAGE_CACHE_SECONDS", 300)
 BROWSER_SECONDS = getattr(settings, "NEWSROOM_BROWSER_CACHE_SECONDS", 60)
 STALE_SECONDS = getattr(settings, "NEWSROOM_STALE_SECONDS", 30)
 STATE_SECONDS = 3600
+# With the database down, a page past its freshness is still served for this long (and CDNs are told they may
+# do the same with stale-if-error): readers get the last good page instead of the 503 page. Content purged
+# meanwhile (an unpublished story) is never served this way: a purge removes the site state these pages need.
+STALE_IF_ERROR_SECONDS = getattr(settings, "NEWSROOM_STALE_IF_ERROR_SECONDS", 3600)
 # Second level in each process's memory: pages and the site state are trusted for this many seconds
 # without asking the shared cache. 0 (dev and tests) asks it on every request, so a change made on one
 # server shows on every server at once; 1 (production's default) saves the round trip to Redis on hot
@@ -60,27 +66,34 @@ LOCAL_PAGES = 500
 PUBLIC_STATUSES = (Status.PUBLISHED, Status.UNPUBLISHED)
 
 
-def _compute_state(now):
+def _compute_state(now, fallback=None):
+    """A new site state from the database; with the database down, the last one stored (`fallback`), if any."""
     # One query: the section menu, each row carrying the (uncorrelated, computed once) next publish time.
     # Every story belongs to a section, so no sections means no scheduled story either.
     next_publish = Article.objects.scheduled().order_by("published_at").values("published_at")[:1]
-    rows = list(Section.objects.annotate(next_publish=Subquery(next_publish))
-                .values_list("id", "name", "slug", "next_publish"))
+    try:
+        rows = list(Section.objects.annotate(next_publish=Subquery(next_publish))
+                    .values_list("id", "name", "slug", "next_publish"))
+    except DATABASE_ERRORS:
+        if fallback is None:
+            raise
+        # Its pages may still be served while the database is away (stale if error): nothing has been
+        # purged since it was built, or it would be gone from the cache.
+        return fallback
     state = {
         "generation": secrets.token_hex(8),
         "next_publish": rows[0][3].timestamp() if rows and rows[0][3] else None,
         "sections": [{"id": pk, "name": name, "slug": slug} for pk, name, slug, _ in rows],
         "built": now,
     }
-    timeout = STATE_SECONDS
-    if state["next_publish"] is not None:
-        timeout = max(1, min(timeout, math.ceil(state["next_publish"] - now)))
-    cache.set(STATE_KEY, state, timeout)
+    # Kept past its validity (see _valid_state) so that a database outage still finds it.
+    cache.set(STATE_KEY, state, STATE_SECONDS + STALE_IF_ERROR_SECONDS)
     return state
 
 
 def _valid_state(state, now):
-    return state is not None and (state["next_publish"] is None or now < state["next_publish"])
+    return (state is not None and now - state["built"] < STATE_SECONDS
+            and (state["next_publish"] is None or now < state["next_publish"]))
 
 
 def site_state(request=None):
@@ -90,7 +103,7 @@ def site_state(request=None):
     if not _valid_state(state, now):
         state = cache.get(STATE_KEY)
         if not _valid_state(state, now):
-            state = _compute_state(now)
+            state = _compute_state(now, fallback=state)
         if request is not None:
             request._newsroom_state = state
     return state
@@ -239,6 +252,8 @@ def _public_headers(request, response, entry, now):
     max_age = min(BROWSER_SECONDS, fresh)
     stale = min(STALE_SECONDS, fresh - max_age)
     directives = {"public": True, "max_age": max_age}
+    if STALE_IF_ERROR_SECONDS:
+        directives["stale_if_error"] = STALE_IF_ERROR_SECONDS
     if stale > 0:
         directives["stale_while_revalidate"] = stale
     patch_cache_control(response, **directives)
@@ -296,9 +311,17 @@ def public_page(view=None, *, parameters=(), shared=True):
             response["X-Page-Cache"] = "hit"
             return _public_headers(request, response, entry, now)
 
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and not response.is_rendered:
-            response.render()
+        try:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        except DATABASE_ERRORS:
+            if not (entry and entry["generation"] == state["generation"]
+                    and now < entry["expires"] + STALE_IF_ERROR_SECONDS):
+                raise
+            response = HttpResponse(entry["content"], content_type=entry["content_type"])
+            response["X-Page-Cache"] = "stale"
+            return _public_headers(request, response, entry, now)
         if not _cacheable(response):
             return response
         expires = now + PAGE_SECONDS
@@ -313,7 +336,7 @@ def public_page(view=None, *, parameters=(), shared=True):
             "expires": expires,
         }
         if expires > now:
-            cache.set(key, entry, max(1, math.ceil(expires - now)))
+            cache.set(key, entry, max(1, math.ceil(expires - now)) + STALE_IF_ERROR_SECONDS)
             if LOCAL_SECONDS:
                 _local.remember_page(key, entry)
         response["X-Page-Cache"] = "miss"

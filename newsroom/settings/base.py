@@ -89,6 +89,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that does not answer (not one that refuses) would hold each worker for the kernel's
+    # TCP timeout, minutes; a URL's own ?connect_timeout= wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(env("DATABASE_CONNECT_TIMEOUT", "5")))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout keep the newcomer's SQLite usable by the dev server and a shell at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -446,3 +451,9 @@ if DJANGO_STORAGE == "s3":
 # state and hot pages before asking the shared cache again. 0 = ask every time (changes made on one server
 # show on all at once); 1 = no Redis round trip on hot pages, other servers notice a change within 1 s.
 NEWSROOM_PAGE_CACHE_LOCAL_SECONDS = float(env("NEWSROOM_PAGE_CACHE_LOCAL_SECONDS", "0"))
+# How long the server keeps a public page fresh, how long browsers and CDNs may keep it, how long they may
+# serve it stale while revalidating, and how long it is still served when the database is down.
+NEWSROOM_PAGE_CACHE_SECONDS = int(env("NEWSROOM_PAGE_CACHE_SECONDS", "300"))
+NEWSROOM_BROWSER_CACHE_SECONDS = int(env("NEWSROOM_BROWSER_CACHE_SECONDS", "60"))
+NEWSROOM_STALE_SECONDS = int(env("NEWSROOM_STALE_SECONDS", "30"))
+NEWSROOM_STALE_IF_ERROR_SECONDS = int(env("NEWSROOM_STALE_IF_ERROR_SECONDS", "3600"))

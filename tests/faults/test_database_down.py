@@ -1,6 +1,7 @@
 """The database down or dropping the connection, on any database: cached pages still served, everything else a
 Vietnamese 503 with Retry-After, a cut-off save told plainly that nothing was saved, and nothing half-saved."""
 import logging
+import time
 import os
 
 import pytest
@@ -170,3 +171,31 @@ def test_story_form_over_the_upload_limit_gets_a_vietnamese_400(superuser, setti
     assert "CHƯA được lưu" in page and "5 MB" in page and "Quay lại" in page
     assert "Bad Request" not in page
     assert counts() == before
+
+
+def test_pages_past_their_freshness_are_served_stale_while_the_database_refuses(anonymous, published_article):
+    """A cached page older than its five minutes, and the site state older than its hour, still reach readers
+    (marked stale) when rendering it again fails on the database, and CDNs are told they may do the same."""
+    import time_machine
+
+    url = published_article.get_absolute_url()
+    first = anonymous.get(url)
+    assert "stale-if-error=3600" in first["Cache-Control"]
+    with time_machine.travel(time.time() + 3700, tick=False), database_refusing():
+        response = anonymous.get(url)
+    assert response.status_code == 200
+    assert response["X-Page-Cache"] == "stale"
+    assert response.content == first.content
+    with time_machine.travel(time.time() + 3600 + 3700, tick=False), database_refusing():
+        assert_unavailable(anonymous.get(url))  # past the stale-if-error window: the 503 page
+
+
+def test_a_purged_page_is_never_served_stale(anonymous, published_article, editor):
+    """A story taken down (or any public change) purges the site state: its old page is not served stale."""
+    from articles import workflow
+
+    url = published_article.get_absolute_url()
+    assert anonymous.get(url).status_code == 200
+    workflow.article_unpublish(article=published_article, by=editor, comment="Sai sự thật")
+    with database_refusing():
+        assert_unavailable(anonymous.get(url))

@@ -4,8 +4,13 @@ The scraped format (see the README): the first line is the title; a paragraph re
 itself is the sapo the scraper captured twice; a short line repeated on the next line is a photo
 caption; a short name line near the end is the byline; a trailing "Xem thêm" is page navigation.
 `parse_story` only reads text; `import_story` writes it, and `import_files` does many in one transaction.
+Files are read only when they are regular files reached without a symbolic link, and only up to a size
+and a number of captions that a newspaper story needs (both can be raised for one import).
 """
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +24,13 @@ BYLINE_MAX_CHARS = 80
 BYLINE_MAX_WORDS = 8
 BYLINE_LOOKBACK = 2  # the byline is one of the last paragraphs
 TITLE_MAX_CHARS = Article._meta.get_field("title").max_length
+# A long feature is 30 KB of text and an exam results table a few hundred KB; 2 MB leaves room for both
+# while an imported body still fits the story form's upload limit (5 MB), so editors can save it again.
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+# Every caption is a photo (a placeholder when no --image is given) with its renditions on disk; a photo
+# story runs to 20-30 pictures.
+DEFAULT_MAX_CAPTIONS = 50
+CAPTION_MAX_POSITION = 32767  # Caption.position is a smallint
 NAVIGATION_LINES = {"xem thêm", "xem thêm:", "tin liên quan", "tin liên quan:", "đọc thêm", "đọc thêm:"}
 _BYLINE_SPLIT = re.compile(r"\s*(?:,|;|\s-\s|\s–\s|\svà\s)\s*")
 _SENTENCE_END = re.compile(r"[.!?…:;\"”)]$")
@@ -131,23 +143,114 @@ def parse_story(content: str, name: str = "") -> ParsedStory:
     return story
 
 
-def read_story_file(path: Path) -> ParsedStory:
-    """Parse a file, with errors that name it."""
-    path = Path(path)
+_FILE_KINDS = (
+    (stat.S_ISDIR, "một thư mục"),
+    (stat.S_ISCHR, "một tệp thiết bị"),
+    (stat.S_ISBLK, "một thiết bị khối (ổ đĩa)"),
+    (stat.S_ISFIFO, "một ống dẫn FIFO"),
+    (stat.S_ISSOCK, "một socket"),
+)
+_OS_ERRORS = {
+    errno.ENOENT: "không có tệp này",
+    errno.EACCES: "không có quyền đọc",
+    errno.EPERM: "không có quyền đọc",
+    errno.ENAMETOOLONG: "tên tệp quá dài",
+}
+
+
+def _file_size(size: int) -> str:
+    """'2,0 MB', '1,8 KB', '900 byte': with the Vietnamese decimal comma."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.1f}".replace(".", ",") + f" {unit}"
+    return f"{size} byte"
+
+
+def _unreadable(path, exc: OSError) -> StoryFormatError:
+    return StoryFormatError(f"{path}: không đọc được tệp ({_OS_ERRORS.get(exc.errno) or exc.strerror or exc}).")
+
+
+def _not_regular(path, mode: int) -> StoryFormatError:
+    if stat.S_ISLNK(mode):
+        return StoryFormatError(
+            f"{path}: đây là liên kết tượng trưng (symlink); trình nhập không đi theo liên kết, "
+            "hãy chỉ thẳng tới tệp cần nhập."
+        )
+    kind = next((name for is_kind, name in _FILE_KINDS if is_kind(mode)), "một loại tệp đặc biệt")
+    return StoryFormatError(f"{path}: đây là {kind}, không phải tệp thường; chỉ nhập được tệp thường.")
+
+
+def open_regular_file(path: Path):
+    """Open path for reading, with its size, if it is a regular file and not a symbolic link; else refuse."""
     try:
-        raw = path.read_bytes()
+        mode = os.lstat(path).st_mode
+        if not stat.S_ISREG(mode):
+            raise _not_regular(path, mode)
+        # The path may be swapped for a link or a FIFO between the look and the open: O_NOFOLLOW refuses a
+        # link, O_NONBLOCK keeps a FIFO from holding the open, and the opened file is checked again.
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+        descriptor = os.open(path, flags)
     except OSError as exc:
-        raise StoryFormatError(f"{path}: không đọc được tệp ({exc.strerror or exc}).") from exc
+        if exc.errno == errno.ELOOP:
+            raise _not_regular(path, stat.S_IFLNK) from None
+        raise _unreadable(path, exc) from None
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(descriptor)
+        raise _not_regular(path, info.st_mode)
+    return os.fdopen(descriptor, "rb"), info.st_size
+
+
+def _too_big(path, size: int, max_bytes: int) -> StoryFormatError:
+    return StoryFormatError(
+        f"{path}: tệp nặng {_file_size(size)}, quá giới hạn {_file_size(max_bytes)} cho một bài. "
+        f"Nếu đúng là một bài dài như vậy, hãy nhập lại với --max-bytes {size}."
+    )
+
+
+def check_story_limits(story: ParsedStory, *, name: str, max_captions: int = DEFAULT_MAX_CAPTIONS) -> None:
+    """Refuse a story with more captions than max_captions or a caption placed further than can be stored."""
+    if len(story.captions) > max_captions:
+        raise StoryFormatError(
+            f"{name}: có {len(story.captions)} chú thích ảnh, quá giới hạn {max_captions} ảnh cho một bài "
+            f"(mỗi chú thích thành một ảnh lưu trên đĩa). Nếu đúng vậy, hãy nhập lại với "
+            f"--max-captions {len(story.captions)}."
+        )
+    for caption in story.captions:
+        if caption.position > CAPTION_MAX_POSITION:
+            raise StoryFormatError(
+                f"{name}: chú thích ảnh “{caption.text[:60]}” đứng sau đoạn văn thứ {caption.position}, "
+                f"xa hơn vị trí lớn nhất có thể lưu ({CAPTION_MAX_POSITION}). Hãy chia thành nhiều bài."
+            )
+
+
+def read_story_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                    max_captions: int = DEFAULT_MAX_CAPTIONS) -> ParsedStory:
+    """Parse a regular file of at most max_bytes, with errors that name it."""
+    path = Path(path)
+    handle, size = open_regular_file(path)
+    with handle:
+        if size > max_bytes:
+            raise _too_big(path, size, max_bytes)
+        try:
+            raw = handle.read(max_bytes + 1)  # never more, even if the file grows while it is read
+        except OSError as exc:
+            raise _unreadable(path, exc) from None
+    if len(raw) > max_bytes:
+        raise _too_big(path, len(raw), max_bytes)
     try:
         content = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise StoryFormatError(
             f"{path}: tệp không phải văn bản UTF-8 (byte lạ ở vị trí {exc.start}). "
             "Hãy lưu lại tệp với mã hóa UTF-8."
-        ) from exc
+        ) from None
+    del raw
     if "\x00" in content:
         raise StoryFormatError(f"{path}: tệp chứa ký tự NUL, có lẽ không phải tệp văn bản.")
-    return parse_story(content, name=str(path))
+    story = parse_story(content, name=str(path))
+    check_story_limits(story, name=str(path), max_captions=max_captions)
+    return story
 
 
 def _author(name: str) -> Author:
@@ -157,7 +260,7 @@ def _author(name: str) -> Author:
     return author or Author.objects.create(name=name)
 
 
-def import_story(story: ParsedStory, *, source_key: str, section: Section, status: str = Status.PUBLISHED,
+def import_story(story: ParsedStory, *, source_key: str, section: Section, status: str = Status.DRAFT,
                  image_paths=(), photo_credit: str = "", published_at=None) -> tuple[Article, bool]:
     """Create or update the Article for `source_key` from a parsed story. Returns (article, created)."""
     article = Article.objects.filter(source_key=source_key).first()
@@ -181,7 +284,10 @@ def import_story(story: ParsedStory, *, source_key: str, section: Section, statu
         caption = existing[index] if index < len(existing) else None
         image_path = image_paths[index] if index < len(image_paths) else None
         if image_path:
-            photo = images.photo_from_path(Path(image_path), alt_text=parsed.text, credit=credit)
+            try:
+                photo = images.photo_from_path(Path(image_path), alt_text=parsed.text, credit=credit)
+            except images.PhotoRejected as exc:
+                raise StoryFormatError(f"{image_path}: ảnh không dùng được. {' '.join(exc.messages)}") from exc
         elif caption is not None:
             photo = caption.photo
         else:
@@ -210,14 +316,29 @@ def source_key_for(path: Path) -> str:
     return f"import:{Path(path).name}"
 
 
-def import_files(paths, *, section: Section, status: str = Status.PUBLISHED, image_paths=(), photo_credit: str = ""):
-    """Import many files in one transaction: if any file fails, nothing is written."""
-    parsed = [(Path(p), read_story_file(Path(p))) for p in paths]
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def import_files(paths, *, section: Section, status: str = Status.DRAFT, image_paths=(), photo_credit: str = "",
+                 max_bytes: int = DEFAULT_MAX_BYTES, max_captions: int = DEFAULT_MAX_CAPTIONS):
+    """Import many files in one transaction: if any file fails, no story of them is saved."""
+    image_paths = [Path(p) for p in image_paths]
+    for image_path in image_paths:
+        open_regular_file(image_path)[0].close()  # the same rule as for stories: no links, no devices
+    parsed = [(Path(p), read_story_file(Path(p), max_bytes=max_bytes, max_captions=max_captions)) for p in paths]
     results = []
     with images.files_removed_on_rollback():  # photos stored before a failure leave no files behind
         for path, story in parsed:
-            results.append(import_story(
-                story, source_key=source_key_for(path), section=section, status=status,
-                image_paths=image_paths, photo_credit=photo_credit,
-            ))
+            try:
+                results.append(import_story(
+                    story, source_key=source_key_for(path), section=section, status=status,
+                    image_paths=image_paths, photo_credit=photo_credit,
+                ))
+            except (StoryFormatError, images.PhotoRejected):
+                raise
+            except Exception as exc:
+                # Whatever stopped the save (the database, the disk), the message names the file it stopped at;
+                # the cause stays chained for --traceback.
+                raise StoryFormatError(f"{path}: không lưu được bài ({type(exc).__name__}: {_one_line(exc)}).") from exc
     return results

@@ -345,7 +345,8 @@ class Article(NormalizedTextMixin, models.Model):
                 self.title, lambda s: Article.objects.filter(slug=s).exclude(pk=self.pk).exists(), max_length=220,
             )
         self.search_title = text.fold(self.title)
-        self.search_body = text.fold(" ".join([self.kicker, self.sapo, strip_tags(self.body)]))
+        # A space before every tag: "<p>Bắc</p><p>Kạn</p>" is two words, not "backan".
+        self.search_body = text.fold(" ".join([self.kicker, self.sapo, strip_tags(self.body.replace("<", " <"))]))
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"title", "kicker", "sapo", "body"} & set(update_fields):
             kwargs["update_fields"] = set(update_fields) | {"search_title", "search_body"}

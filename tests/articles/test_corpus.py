@@ -25,7 +25,7 @@ def test_corpus_folder_has_stories():
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_corpus_story_imports_and_renders(client, path):
     """The page shows the sapo once, each caption once in a figure with its photo, the byline, no 'Xem thêm' body."""
-    call_command("import_article", str(path), stdout=io.StringIO())
+    call_command("import_article", str(path), "--status", "published", stdout=io.StringIO())
     story = read_story_file(path)
     article = Article.objects.get(source_key=source_key_for(path))
     response = client.get(article.get_absolute_url())

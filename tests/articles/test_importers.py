@@ -23,8 +23,8 @@ def run_import(*args):
 
 @pytest.mark.django_db
 def test_import_creates_a_published_story_with_sapo_caption_and_byline():
-    """One file becomes one published Article with its sapo, lead photo caption and author."""
-    output = run_import(STORY, "--section", "Kinh tế")
+    """One file imported with --status published becomes a public Article with its sapo, lead photo and author."""
+    output = run_import(STORY, "--section", "Kinh tế", "--status", "published")
     article = Article.objects.get()
     assert "Đã tạo" in output
     assert article.title == "Nông dân Chợ Mới vào vụ gặt lúa mùa sớm hơn mọi năm"
@@ -88,6 +88,18 @@ def test_status_option_keeps_a_story_in_draft():
 
 
 @pytest.mark.django_db
+def test_import_without_status_is_a_draft_no_reader_sees(client):
+    """Without --status the story waits as a draft: no public page, not in the RSS feed, no publish logged."""
+    output = run_import(STORY)
+    article = Article.objects.get()
+    assert "bản nháp" in output
+    assert article.status == Status.DRAFT and article.published_at is None
+    assert client.get(article.get_absolute_url()).status_code == 404
+    assert article.title not in client.get("/rss/").content.decode()
+    assert not Transition.objects.filter(to_status=Status.PUBLISHED).exists()
+
+
+@pytest.mark.django_db
 def test_given_image_is_used_for_the_caption(tmp_path):
     """--image attaches a real photo (made with Pillow) instead of the placeholder."""
     image_path = tmp_path / "ảnh gặt lúa.jpg"
@@ -129,7 +141,7 @@ def test_fake_image_stops_the_import(tmp_path):
 @pytest.mark.django_db
 def test_imported_story_renders_like_the_paper(client):
     """The imported story's page shows sapo once, the caption once beside its photo, the byline, no 'Xem thêm' as body."""
-    run_import(DEMO / "03-duong-ba-be.txt")
+    run_import(DEMO / "03-duong-ba-be.txt", "--status", "published")
     article = Article.objects.get()
     text = visible_text(client.get(article.get_absolute_url()).content.decode())
     assert text.count(article.sapo) == 1

@@ -184,3 +184,23 @@ def test_common_and_rare_words_both_take_the_quick_plan(db, django_assert_max_nu
     published("Tin hiếm về Pác Nặm", minutes_ago=500, section=section)
     assert len(search.newest_ids(search.matching(Article.objects.published(), ["tinh"]), 21)) == 21
     assert len(search.newest_ids(search.matching(Article.objects.published(), ["pac", "nam"]), 21)) == 1
+
+
+def test_words_either_side_of_a_paragraph_break_are_found(client):
+    """'<p>…Bắc</p><p>Kạn…</p>' holds the words 'bac' and 'kan', not 'backan'."""
+    published("Tin ngắn", body="<p>Mưa lớn ở Bắc</p><p>Kạn có lũ.</p><h2>Ba</h2><ul><li>Bể</li></ul>")
+    assert titles(client, "bac") == titles(client, "kan") == titles(client, "ba be") == ["Tin ngắn"]
+    assert titles(client, "backan") == []
+
+
+def test_migration_folds_stored_stories_again(db):
+    """Migration 0005 gives stories saved with words glued across paragraphs their separate words."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    story = published("Tin cũ", body="<p>Mưa ở Bắc</p><p>Kạn.</p>")
+    Article.objects.filter(pk=story.pk).update(search_body="mua o backan")
+    import_module("articles.migrations.0005_search_bounded").refold_bodies(apps, None)
+    story.refresh_from_db()
+    assert story.search_body == "sapo cua bai viet mua o bac kan"

@@ -1,34 +1,65 @@
 """Import scraped plain-text stories: a thin shell around articles.importers."""
+import argparse
+
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from articles import importers
 from articles.models import Section, Status
 
 
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{value}” không phải số nguyên dương") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"“{value}” không phải số nguyên dương")
+    return number
+
+
 class Command(BaseCommand):
-    help = "Nhập bài viết từ tệp văn bản lấy về từ trang báo (định dạng xem README)."
+    help = "Nhập bài viết từ tệp văn bản lấy về từ trang báo (định dạng xem README). Bài nhập vào là bản nháp."
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", help="Các tệp .txt cần nhập")
+        parser.add_argument("files", nargs="+", help="Các tệp .txt cần nhập (tệp thường, không nhận liên kết)")
         parser.add_argument("--section", default="Thời sự", help="Tên hoặc đường dẫn chuyên mục (tạo mới nếu chưa có)")
-        parser.add_argument("--status", default=Status.PUBLISHED, choices=[Status.DRAFT, Status.REVIEW, Status.PUBLISHED],
-                            help="Trạng thái của bài sau khi nhập")
+        parser.add_argument("--status", default=Status.DRAFT, choices=[Status.DRAFT, Status.REVIEW, Status.PUBLISHED],
+                            help="Trạng thái của bài mới sau khi nhập (mặc định: bản nháp; chuyển kho bài cũ "
+                                 "thì ghi rõ --status published)")
         parser.add_argument("--image", action="append", default=[], dest="images",
                             help="Ảnh cho chú thích thứ nhất, thứ hai... (lặp lại tùy chọn theo thứ tự)")
         parser.add_argument("--photo-credit", default="", help="Tác giả ảnh; mặc định là tác giả bài")
+        parser.add_argument("--max-bytes", type=_positive_int, default=importers.DEFAULT_MAX_BYTES,
+                            help=f"Dung lượng lớn nhất của một tệp, tính bằng byte (mặc định "
+                                 f"{importers.DEFAULT_MAX_BYTES})")
+        parser.add_argument("--max-captions", type=_positive_int, default=importers.DEFAULT_MAX_CAPTIONS,
+                            help=f"Số chú thích ảnh nhiều nhất trong một bài (mặc định {importers.DEFAULT_MAX_CAPTIONS})")
 
-    def handle(self, *args, files, section, status, images, photo_credit, **options):
-        target = Section.objects.filter(slug=section).first() or Section.objects.filter(name=section).first()
-        if target is None:
-            target = Section.objects.create(name=section)
+    def handle(self, *args, files, section, status, images, photo_credit, max_bytes, max_captions, **options):
         try:
-            results = importers.import_files(
-                files, section=target, status=status, image_paths=images, photo_credit=photo_credit,
-            )
+            # A new section is kept only if the stories are.
+            with transaction.atomic():
+                target = Section.objects.filter(slug=section).first() or Section.objects.filter(name=section).first()
+                if target is None:
+                    target = Section.objects.create(name=section)
+                results = importers.import_files(
+                    files, section=target, status=status, image_paths=images, photo_credit=photo_credit,
+                    max_bytes=max_bytes, max_captions=max_captions,
+                )
         except importers.StoryFormatError as exc:
             raise CommandError(f"{exc} Không bài nào được nhập.") from exc
         except importers.images.PhotoRejected as exc:
             raise CommandError(f"Ảnh không hợp lệ: {' '.join(exc.messages)} Không bài nào được nhập.") from exc
+        except Exception as exc:
+            # One line for the operator, never a traceback; --traceback still shows the cause.
+            detail = " ".join(str(exc).split()) or type(exc).__name__
+            raise CommandError(
+                f"Nhập thất bại ({type(exc).__name__}: {detail}). Không bài nào được nhập. "
+                "Chạy lại với --traceback để xem chi tiết."
+            ) from exc
         for article, created in results:
             verb = "Đã tạo" if created else "Đã cập nhật"
-            self.stdout.write(self.style.SUCCESS(f"{verb}: {article.title} ({article.get_absolute_url()})"))
+            self.stdout.write(self.style.SUCCESS(
+                f"{verb}: {article.title} ({article.get_status_display().lower()}, {article.get_absolute_url()})"
+            ))

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import importers
-from articles.models import Article, Author, Section
+from articles.models import Article, Author, Section, Status
 
 DEMO_DIR = Path(importers.__file__).resolve().parent / "demo"
 
@@ -56,7 +56,7 @@ class Command(BaseCommand):
                     continue  # keep whatever the newcomer changed
                 story = importers.read_story_file(DEMO_DIR / filename)
                 importers.import_story(
-                    story, source_key=key, section=sections[section_name],
+                    story, source_key=key, section=sections[section_name], status=Status.PUBLISHED,
                     published_at=now - timedelta(hours=3 * index + 1),
                 )
                 created_stories += 1

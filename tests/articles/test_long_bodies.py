@@ -1,6 +1,8 @@
 """Very long bodies (a province's exam results table) are stored whole and found by search, never a 500."""
+import html
 import importlib
 import io
+import re
 import string
 
 import pytest
@@ -8,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.urls import reverse
 
-from articles import search, text
+from articles import revisions, search, text
 from articles.models import Article, Status
 from tests.articles.adminforms import admin_form_data
 from tests.factories import make_article
@@ -142,3 +144,47 @@ def test_costliest_words_still_fit_and_the_cut_falls_between_words(db, section):
     story = make_article(title, section=section, body=f"<p>{' '.join(words)}</p>", sapo="")
     assert found([words[0]]) == found([last_whole_word]) == [story.title]
     assert found([cut_word]) == found([fragment]) == found([words[-1]]) == []
+
+
+def without(markup: str, tag: str) -> str:
+    """The diff's text with one kind of change left out: what one side of the comparison reads."""
+    return html.unescape(re.sub(rf"<{tag}>.*?</{tag}>", "", markup, flags=re.S).replace("<del>", "").replace(
+        "</del>", "").replace("<ins>", "").replace("</ins>", ""))
+
+
+def test_one_row_changed_in_a_long_table_is_one_removal_and_one_addition():
+    """Comparing a 60,000-row table with one row changed marks that row only; both texts read back whole."""
+    rows = results_rows(TABLE_BYTES)
+    old = "\n\n".join(rows)
+    rows[len(rows) // 2] = "Thí sinh vắng thi <b>"
+    new = "\n\n".join(rows)
+    diff = str(revisions.diff_html(old, new))
+    assert diff.count("<del>") == 1 and diff.count("<ins>") == 1
+    assert "&lt;b&gt;</ins>" in diff
+    assert without(diff, "ins") == old and without(diff, "del") == new
+
+
+def test_a_rewrite_past_the_word_bound_is_shown_removed_and_added_whole():
+    """More changed words than DIFF_MAX_WORDS: the changed stretch is one removal and one addition."""
+    old = "Mở đầu. " + " ".join(f"cũ{n}" for n in range(revisions.DIFF_MAX_WORDS)) + " Kết thúc."
+    new = "Mở đầu. " + " ".join(f"mới{n}" for n in range(revisions.DIFF_MAX_WORDS)) + " Kết thúc."
+    diff = str(revisions.diff_html(old, new))
+    assert diff.startswith("Mở đầu.<del>") and diff.endswith("</ins> Kết thúc.")
+    assert without(diff, "ins") == old and without(diff, "del") == new
+
+
+@pytest.mark.slow
+def test_stale_save_of_a_long_table_shows_both_texts(client, editor, section, table_rows):
+    """Two editors on a 3.9 MB table: the later save is refused with the merge page, the typed text kept."""
+    body = "".join(f"<p>{row}</p>" for row in table_rows)
+    article = make_article("Kết quả thi", section=section, body=body)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    client.force_login(editor)
+    data = admin_form_data(client.get(url))
+    article.body = body.replace(table_rows[10], "Thí sinh vắng thi", 1)
+    article.save()
+    data["body"] = body.replace(table_rows[-10], "Thí sinh được phúc khảo", 1)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.conflict is not None
+    assert "Thí sinh được phúc khảo" in response.context["adminform"].form["body"].value()

@@ -183,3 +183,15 @@ def test_storage_failure_is_one_line_naming_the_file(tmp_path, settings):
     }
     message = refusal(STORY)
     assert STORY.name in message
+
+
+@pytest.mark.postgres
+def test_database_failure_is_one_line_naming_the_files(tmp_path):
+    """A section name PostgreSQL cannot hold (over 100 characters) stops the run with one line naming the files."""
+    path = tmp_path / "bai.txt"
+    path.write_text(story_text(), encoding="utf-8")
+    with pytest.raises(CommandError) as error:
+        run_import(path, "--section", "Chuyên mục " * 30)
+    message = str(error.value)
+    assert "\n" not in message and "bai.txt" in message and "Không bài nào được nhập" in message
+    assert Article.objects.count() == 0 and Section.objects.count() == 0

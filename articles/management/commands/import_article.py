@@ -8,6 +8,10 @@ from articles import importers
 from articles.models import Section, Status
 
 
+def _one_line(message: str) -> str:
+    return " ".join(message.splitlines())
+
+
 def _positive_int(value: str) -> int:
     try:
         number = int(value)
@@ -48,16 +52,15 @@ class Command(BaseCommand):
                     max_bytes=max_bytes, max_captions=max_captions,
                 )
         except importers.StoryFormatError as exc:
-            raise CommandError(f"{exc} Không bài nào được nhập.") from exc
+            raise CommandError(_one_line(f"{exc} Không bài nào được nhập.")) from exc
         except importers.images.PhotoRejected as exc:
-            raise CommandError(f"Ảnh không hợp lệ: {' '.join(exc.messages)} Không bài nào được nhập.") from exc
+            raise CommandError(_one_line(f"Ảnh không hợp lệ: {' '.join(exc.messages)} Không bài nào được nhập.")) from exc
         except Exception as exc:
             # One line for the operator, never a traceback; --traceback still shows the cause.
-            detail = " ".join(str(exc).split()) or type(exc).__name__
-            raise CommandError(
-                f"Nhập thất bại ({type(exc).__name__}: {detail}). Không bài nào được nhập. "
+            raise CommandError(_one_line(
+                f"Không nhập được {', '.join(files)} ({type(exc).__name__}: {exc}). Không bài nào được nhập. "
                 "Chạy lại với --traceback để xem chi tiết."
-            ) from exc
+            )) from exc
         for article, created in results:
             verb = "Đã tạo" if created else "Đã cập nhật"
             self.stdout.write(self.style.SUCCESS(

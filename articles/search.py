@@ -4,8 +4,10 @@ Both the stories and the query are folded with text.fold ("Đại hội Đảng"
 diacritics and case never matter. Results come in two tiers, each newest first: stories whose title
 holds every word, then stories that hold every word in their kicker, sapo or body.
 
-On PostgreSQL the match runs on the stored, GIN-indexed tsvector `search_document` (migration 0003);
-elsewhere it falls back to LIKE on the folded columns.
+On PostgreSQL the match runs on the stored, GIN-indexed tsvector `search_document` (migration 0003),
+made from the first 500,000 folded characters of the story (migration 0005: PostgreSQL cannot index more
+than 1 MB of words per row, so the rest of a long data table is stored but not found); elsewhere it falls
+back to LIKE on the folded columns, over the whole text.
 """
 from contextlib import contextmanager
 from dataclasses import dataclass, field

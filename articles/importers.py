@@ -286,8 +286,8 @@ def import_story(story: ParsedStory, *, source_key: str, section: Section, statu
         if image_path:
             try:
                 photo = images.photo_from_path(Path(image_path), alt_text=parsed.text, credit=credit)
-            except images.PhotoRejected as exc:
-                raise StoryFormatError(f"{image_path}: ảnh không dùng được. {' '.join(exc.messages)}") from exc
+            except images.PhotoRejected as exc:  # a bad image, or a storage refusing a good one
+                raise StoryFormatError(f"{image_path}: {' '.join(exc.messages)}") from exc
         elif caption is not None:
             photo = caption.photo
         else:
@@ -335,8 +335,10 @@ def import_files(paths, *, section: Section, status: str = Status.DRAFT, image_p
                     story, source_key=source_key_for(path), section=section, status=status,
                     image_paths=image_paths, photo_credit=photo_credit,
                 ))
-            except (StoryFormatError, images.PhotoRejected):
+            except StoryFormatError:
                 raise
+            except images.PhotoRejected as exc:  # a placeholder the storage refused
+                raise StoryFormatError(f"{path}: {' '.join(exc.messages)}") from exc
             except Exception as exc:
                 # Whatever stopped the save (the database, the disk), the message names the file it stopped at;
                 # the cause stays chained for --traceback.

@@ -2,7 +2,6 @@
 import argparse
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from articles import importers
 from articles.models import Section, Status
@@ -42,8 +41,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, files, section, status, images, photo_credit, max_bytes, max_captions, **options):
         try:
-            # A new section is kept only if the stories are.
-            with transaction.atomic():
+            # A new section is kept only if the stories are, and photo files only if the commit succeeds.
+            with importers.images.files_removed_on_rollback():
                 target = Section.objects.filter(slug=section).first() or Section.objects.filter(name=section).first()
                 if target is None:
                     target = Section.objects.create(name=section)

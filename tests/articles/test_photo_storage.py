@@ -225,3 +225,25 @@ def test_bad_second_image_leaves_nothing_with_a_real_outermost_transaction(roots
     with pytest.raises(CommandError):
         run_import(story, "--image", good_image, "--image", fake)
     assert nothing_imported(roots)
+
+
+def test_import_killed_with_sigterm_after_the_first_photo_leaves_no_files(db, roots, story, good_image, monkeypatch):
+    """`kill <pid>` (SIGTERM) while the second photo is made: the import ends with its one-line message, rolls
+    back, and the first photo's files are removed; the process's own SIGTERM handling is restored after."""
+    import os
+    import signal
+
+    stored = []
+    before = signal.getsignal(signal.SIGTERM)
+
+    def killed_placeholder(**kwargs):
+        stored.extend(stored_files(*roots))
+        os.kill(os.getpid(), signal.SIGTERM)  # a real signal, delivered to this process
+        raise AssertionError("the SIGTERM handler did not stop the import")
+
+    monkeypatch.setattr(images, "placeholder_photo", killed_placeholder)
+    with pytest.raises(CommandError, match="SIGTERM"):
+        run_import(story, "--image", good_image)
+    assert stored
+    assert nothing_imported(roots)
+    assert signal.getsignal(signal.SIGTERM) is before

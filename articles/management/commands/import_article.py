@@ -1,5 +1,7 @@
 """Import scraped plain-text stories: a thin shell around articles.importers."""
 import argparse
+import signal
+import threading
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -21,6 +23,14 @@ def _positive_int(value: str) -> int:
     return number
 
 
+class Terminated(BaseException):
+    """SIGTERM during an import: a BaseException, so no `except Exception` on the way swallows it."""
+
+
+def _terminated(signum, frame):
+    raise Terminated()
+
+
 class Command(BaseCommand):
     help = "Nhập bài viết từ tệp văn bản lấy về từ trang báo (định dạng xem README). Bài nhập vào là bản nháp."
 
@@ -40,6 +50,10 @@ class Command(BaseCommand):
                             help=f"Số chú thích ảnh nhiều nhất trong một bài (mặc định {importers.DEFAULT_MAX_CAPTIONS})")
 
     def handle(self, *args, files, section, status, images, photo_credit, max_bytes, max_captions, **options):
+        # `kill` (SIGTERM, what a supervisor or a timeout sends) becomes an exception like Ctrl-C, so the
+        # transaction rolls back and the photo files written so far are removed; only SIGKILL can leave some.
+        in_main_thread = threading.current_thread() is threading.main_thread()  # signal() works only there
+        previous = signal.signal(signal.SIGTERM, _terminated) if in_main_thread else None
         try:
             # A new section is kept only if the stories are, and photo files only if the commit succeeds.
             with importers.images.files_removed_on_rollback():
@@ -54,12 +68,17 @@ class Command(BaseCommand):
             raise CommandError(_one_line(f"{exc} Không bài nào được nhập.")) from exc
         except importers.images.PhotoRejected as exc:
             raise CommandError(_one_line(f"Ảnh không hợp lệ: {' '.join(exc.messages)} Không bài nào được nhập.")) from exc
+        except Terminated:
+            raise CommandError("Lệnh nhập bị dừng (SIGTERM). Không bài nào được nhập.") from None
         except Exception as exc:
             # One line for the operator, never a traceback; --traceback still shows the cause.
             raise CommandError(_one_line(
                 f"Không nhập được {', '.join(files)} ({type(exc).__name__}: {exc}). Không bài nào được nhập. "
                 "Chạy lại với --traceback để xem chi tiết."
             )) from exc
+        finally:
+            if in_main_thread:
+                signal.signal(signal.SIGTERM, previous)
         for article, created in results:
             verb = "Đã tạo" if created else "Đã cập nhật"
             self.stdout.write(self.style.SUCCESS(

@@ -33,7 +33,7 @@ NEWSROOM_NAME = env("NEWSROOM_NAME", "Báo Tin Bắc Kạn")
 NEWSROOM_SITE_URL = env("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "articles.adminsite.NewsroomAdminConfig",  # django.contrib.admin, its site screening hostile queries
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -176,17 +176,18 @@ CASES = (
        for name, url_name, params in [
         ("article-search-xss", "admin:articles_article_changelist", {"q": "<script>alert(1)</script>"}),
         ("article-search-sql", "admin:articles_article_changelist", {"q": "' OR 1=1 --"}),
-        ("article-search-nul", "admin:articles_article_changelist", {"q": "a\x00b"}),
         ("article-filter-xss", "admin:articles_article_changelist", {"status__exact": '"><script>alert(1)</script>'}),
         ("article-filter-not-a-number", "admin:articles_article_changelist", {"section__id__exact": "abc"}),
         ("article-order-garbage", "admin:articles_article_changelist", {"o": "99.-5.x"}),
         ("article-page-negative", "admin:articles_article_changelist", {"p": "-1"}),
         ("article-page-huge", "admin:articles_article_changelist", {"p": "9" * 30}),
-        ("photo-search-nul", "admin:articles_photo_changelist", {"q": "anh\x00"}),
         ("photo-search-regex", "admin:articles_photo_changelist", {"q": "(a+)+$ [ %_"}),
         ("photo-filter-garbage", "admin:articles_photo_changelist", {"thieu": "<b>", "format": "' OR 1=1"}),
         ("audit-search-xss", "admin:articles_transition_changelist", {"q": "<svg onload=alert(1)>"}),
         ("audit-date-overflow", "admin:articles_transition_changelist", {"at__year": "99999999", "at__month": "13"}),
+    ]] + [Case(f"admin-list-{name}", "admin-list", (url_name, params), STATUS, {400}) for name, url_name, params in [
+        ("article-search-nul", "admin:articles_article_changelist", {"q": "a\x00b"}),
+        ("photo-search-nul", "admin:articles_photo_changelist", {"q": "anh\x00"}),
     ]] + [Case("admin-list-to-field-injection", "admin-list",
                 ("admin:articles_article_changelist", {"_popup": "1", "_to_field": "password"}), STATUS, {400})]
     # The open-story heartbeat (a JSON endpoint the form calls).

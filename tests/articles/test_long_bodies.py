@@ -165,10 +165,10 @@ def test_one_row_changed_in_a_long_table_is_one_removal_and_one_addition():
     assert without(diff, "ins") == old and without(diff, "del") == new
 
 
-def test_a_rewrite_past_the_word_bound_is_shown_removed_and_added_whole():
-    """More changed words than DIFF_MAX_WORDS: the changed stretch is one removal and one addition."""
-    old = "Mở đầu. " + " ".join(f"cũ{n}" for n in range(revisions.DIFF_MAX_WORDS)) + " Kết thúc."
-    new = "Mở đầu. " + " ".join(f"mới{n}" for n in range(revisions.DIFF_MAX_WORDS)) + " Kết thúc."
+def test_a_rewrite_past_the_diff_budget_is_shown_removed_and_added_whole():
+    """3,000 words rewritten, past what DIFF_STEP_BUDGET compares word by word: one removal and one addition."""
+    old = "Mở đầu. " + " ".join(f"cũ{n}" for n in range(3000)) + " Kết thúc."
+    new = "Mở đầu. " + " ".join(f"mới{n}" for n in range(3000)) + " Kết thúc."
     diff = str(revisions.diff_html(old, new))
     assert diff.startswith("Mở đầu.<del>") and diff.endswith("</ins> Kết thúc.")
     assert without(diff, "ins") == old and without(diff, "del") == new

@@ -1,0 +1,138 @@
+"""The word diff of revisions and stale saves: correct on small texts, bounded in steps on any text."""
+import difflib
+import random
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from articles import revisions
+from articles.models import Status
+from tests.articles.adminforms import admin_form_data
+from tests.factories import make_article, make_user
+
+VOCABULARY = [f"từ{i}" for i in range(3000)] + ["và", "của", "là", "những", "được"] * 300
+
+
+def words(count, seed):
+    rng = random.Random(seed)
+    return [(" " if i else "") + rng.choice(VOCABULARY) for i in range(count)]
+
+
+def rebuilt(before, after, diff):
+    """The new text put together from the opcodes, checking that each 'equal' run really is equal."""
+    out, at_before, at_after = [], 0, 0
+    for tag, i1, i2, j1, j2 in diff.opcodes:
+        assert (i1, j1) == (at_before, at_after)
+        if tag == "equal":
+            assert before[i1:i2] == after[j1:j2]
+        out += after[j1:j2]
+        at_before, at_after = i2, j2
+    assert (at_before, at_after) == (len(before), len(after))
+    return out
+
+
+def test_diff_marks_removed_and_added_words():
+    """Removed words are struck out, added words inserted, and the text is escaped."""
+    html = revisions.diff_html("Ba người <mất> tích ở Ba Bể", "Ba người được tìm thấy ở Ba Bể")
+    assert html == "Ba người<del> &lt;mất&gt; tích</del><ins> được tìm thấy</ins> ở Ba Bể"
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_diff_is_a_shortest_edit_on_small_texts(seed):
+    """On small random texts the diff rebuilds the new text and keeps as many words as difflib's longest match."""
+    rng = random.Random(seed)
+    alphabet = "abcde"[: rng.randint(1, 5)]
+    before = [rng.choice(alphabet) for _ in range(rng.randint(0, 15))]
+    after = [rng.choice(alphabet) for _ in range(rng.randint(0, 15))]
+    diff = revisions.diff_words(before, after)
+    assert diff.complete and rebuilt(before, after, diff) == after
+    kept = sum(i2 - i1 for tag, i1, i2, _, _ in diff.opcodes if tag == "equal")
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    assert kept >= sum(block.size for block in matcher.get_matching_blocks())
+
+
+def test_one_change_in_a_long_body_costs_about_one_pass():
+    """A 12,000-word body with one word changed is compared in about one pass over it, in full."""
+    before = words(12_000, seed=1)
+    after = list(before)
+    after[6_000] = " sửa"
+    diff = revisions.diff_words(before, after)
+    assert diff.complete and rebuilt(before, after, diff) == after
+    assert diff.steps <= len(before) + 10
+    assert [tag for tag, *_ in diff.opcodes] == ["equal", "replace", "equal"]
+
+
+def test_scattered_edits_in_a_long_body_are_compared_word_by_word():
+    """Two hundred words changed all over a 12,000-word body: a full word diff, well within the budget."""
+    before = words(12_000, seed=2)
+    after = list(before)
+    for index in random.Random(3).sample(range(12_000), 200):
+        after[index] = " sửa" + after[index].strip()
+    diff = revisions.diff_words(before, after)
+    assert diff.complete and rebuilt(before, after, diff) == after
+    assert sum(i2 - i1 for tag, i1, i2, _, _ in diff.opcodes if tag != "equal") == 200
+    assert diff.steps < revisions.DIFF_STEP_BUDGET / 4
+
+
+@pytest.mark.parametrize("count", [12_000, 35_000])
+def test_worst_case_stops_at_the_step_budget(count):
+    """Bodies with no word in common (12,000 words, and ~200 KB) stop at the budget and show both texts whole."""
+    before = words(count, seed=4)
+    after = [" khác" + word.strip() for word in words(count, seed=5)]
+    diff = revisions.diff_words(before, after)
+    assert not diff.complete
+    # The budget, plus the one pass that trims the common start and end and the last diagonal's walk.
+    assert diff.steps <= revisions.DIFF_STEP_BUDGET + len(before) + len(after)
+    assert rebuilt(before, after, diff) == after
+    html = revisions.diff_html("".join(before), "".join(after), note=True)
+    assert revisions.TOO_DIFFERENT_NOTE in html
+    assert html.count("<del>") == 1 and html.count("<ins>") == 1
+
+
+def test_worst_case_of_repeated_words_stops_at_the_budget():
+    """The same word repeated against another repeated word, the search's most expensive shape, is capped too."""
+    diff = revisions.diff_words(["a"] * 12_000, ["b"] * 12_000)
+    assert not diff.complete and diff.steps <= revisions.DIFF_STEP_BUDGET + 24_000
+
+
+def test_stale_save_of_a_long_rewritten_body_shows_the_conflict(editor, reporter, section, monkeypatch):
+    """A stale save of a 12,000-word body rewritten by both editors answers the conflict page within the budget."""
+    long_body = "<p>" + "".join(words(12_000, seed=6)) + "</p>"
+    article = make_article("Kết quả kỳ thi", section=section, authors=[reporter.author], status=Status.REVIEW,
+                           body=long_body)
+    second_editor = make_user("bientap2", groups=["Biên tập viên"])
+    first, second = Client(), Client()
+    first.force_login(editor)
+    second.force_login(second_editor)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    first_data, second_data = admin_form_data(first.get(url)), admin_form_data(second.get(url))
+    first_data["body"] = "<p>" + "".join(words(12_000, seed=7)) + "</p>"
+    assert first.post(url, first_data).status_code == 302
+
+    spent = []
+    real_diff_words = revisions.diff_words
+    monkeypatch.setattr(revisions, "diff_words", lambda *a, **k: spent.append(real_diff_words(*a, **k)) or spent[-1])
+    second_data["body"] = "<p>" + "".join(words(12_000, seed=8)) + "</p>"
+    response = second.post(url, second_data)
+
+    assert response.status_code == 200
+    assert "Chưa lưu:" in response.content.decode()
+    assert revisions.TOO_DIFFERENT_NOTE in response.content.decode()
+    assert spent and all(diff.steps <= revisions.DIFF_STEP_BUDGET + 30_000 for diff in spent)
+
+
+def test_compare_page_of_two_long_revisions_works(client, editor, reporter, section):
+    """The history's compare page of two 12,000-word revisions differing in one paragraph shows that paragraph."""
+    article = make_article("Kết quả kỳ thi", section=section, authors=[reporter.author], status=Status.PUBLISHED)
+    client.force_login(editor)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    body = "".join(words(12_000, seed=9))
+    for ending in ["Đoạn cuối bản đầu.", "Đoạn cuối đã sửa."]:
+        data = admin_form_data(client.get(url))
+        data["body"] = f"<p>{body}</p><p>{ending}</p>"
+        assert client.post(url, data).status_code == 302
+    new, old = list(revisions.article_versions(article)[:2])
+    page = client.get(reverse("admin:articles_article_compare", args=[article.pk]), {"cu": old.pk, "moi": new.pk})
+    assert page.status_code == 200
+    assert "<del> bản đầu.</del><ins> đã sửa.</ins>" in page.content.decode()

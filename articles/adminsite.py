@@ -4,7 +4,7 @@ Django's changelist turns most bad lookups into its "incorrect lookup" redirect 
 (PostgreSQL refuses it), a year past 9999, an integer past 64 bits or a broken __regex pattern got past
 it to the database driver or the database. Here every admin URL first screens its query string (a
 Vietnamese 400 page), and every registered ModelAdmin gets GuardedChangeListMixin, which checks the
-finished list query before it runs. Nothing is checked field by field, so a new ModelAdmin, filter or
+finished list query before it runs (and security.py's hook that picks the editor's CSP from the form). Nothing is checked field by field, so a new ModelAdmin, filter or
 date field is covered by registering it.
 """
 import datetime
@@ -111,10 +111,13 @@ class GuardedChangeListMixin:
 
 
 def guarded(admin_class):
-    """The ModelAdmin class with GuardedChangeListMixin in front (once)."""
+    """The ModelAdmin class with the list guard and the editor-policy hook in front (once)."""
+    # Imported here: security.py needs the apps loaded, and this module is imported before (INSTALLED_APPS).
+    from articles.security import RichTextEditorPolicyMixin
+
     if issubclass(admin_class, GuardedChangeListMixin):
         return admin_class
-    return type(admin_class.__name__, (GuardedChangeListMixin, admin_class),
+    return type(admin_class.__name__, (GuardedChangeListMixin, RichTextEditorPolicyMixin, admin_class),
                 {"__module__": admin_class.__module__, "__qualname__": admin_class.__qualname__})
 
 

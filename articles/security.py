@@ -9,6 +9,7 @@ from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib import admin
 from django.template.response import TemplateResponse
+from django.utils.module_loading import import_string
 
 # Set on each media response by the dev/test server; production's web server or object store must
 # send the same (SECURITY.md). A sandboxed, script-less policy means that even a file that somehow
@@ -31,12 +32,28 @@ def is_media_path(path: str) -> bool:
     return media_url.startswith("/") and media_url != "/" and path.startswith(media_url)
 
 
-def shows_rich_text_editor(response) -> bool:
-    """Whether an admin page carries the body editor, which needs its own, looser script rule."""
-    if getattr(response, "streaming", False) or not response.get("Content-Type", "").startswith("text/html"):
-        return False
-    marker = settings.NEWSROOM_EDITOR_CONTENT_SECURITY_POLICY["MARKER"].encode()
-    return marker in response.content
+def use_editor_policy(request):
+    """Give this request's admin page the editor's policy, whose script rule CKEditor 4 needs."""
+    request.newsroom_shows_rich_text_editor = True
+
+
+def shows_rich_text_editor(request) -> bool:
+    """Whether the view marked its page as carrying the body editor (never guessed from the page's text)."""
+    return getattr(request, "newsroom_shows_rich_text_editor", False)
+
+
+class RichTextEditorPolicyMixin:
+    """A ModelAdmin whose add/change form has an editable rich-text field marks its page for the editor policy.
+
+    The form decides, not the page's text: a story body may contain any string, the widget's own
+    markup included, and a read-only view of the body shows no editor.
+    """
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        widget_class = import_string(settings.NEWSROOM_BODY_WIDGET)
+        if any(isinstance(field.widget, widget_class) for field in context["adminform"].form.fields.values()):
+            use_editor_policy(request)
+        return super().render_change_form(request, context, *args, **kwargs)
 
 
 class SecurityHeadersMiddleware:
@@ -45,8 +62,8 @@ class SecurityHeadersMiddleware:
     Sits just inside csp.middleware.CSPMiddleware: on the way out it runs first, so the public policy
     (CONTENT_SECURITY_POLICY) is swapped for NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY under the admin
     path, where CKEditor 4 needs inline styles, and for NEWSROOM_EDITOR_CONTENT_SECURITY_POLICY on the
-    pages that show the editor, whose toolbar needs inline event handlers. A view that set its own
-    policy keeps it.
+    pages whose view said they show the editor (use_editor_policy), whose toolbar needs inline event
+    handlers. A view that set its own policy keeps it.
     """
 
     def __init__(self, get_response):
@@ -58,7 +75,7 @@ class SecurityHeadersMiddleware:
         if is_admin_path(path):
             if getattr(response, "_csp_config", None) is None:
                 policy = settings.NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY
-                if shows_rich_text_editor(response):
+                if shows_rich_text_editor(request):
                     policy = settings.NEWSROOM_EDITOR_CONTENT_SECURITY_POLICY
                 response._csp_config = dict(policy["DIRECTIVES"])
         elif is_media_path(path):

@@ -294,12 +294,12 @@ NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY = {
         "frame-src": [SELF],
     },
 }
-# Only the admin pages that show the rich-text editor (found by MARKER in the page): CKEditor 4 wires its
-# toolbar with inline event handlers and starts its editing iframe with an inline script, so script-src
+# Only the admin pages whose form has the rich-text editor, as the view says (RichTextEditorPolicyMixin in
+# articles/security.py; never guessed from the page's text, which a story can fill with anything): CKEditor 4
+# wires its toolbar with inline event handlers and starts its editing iframe with an inline script, so script-src
 # needs 'unsafe-inline' there (and no nonce, which would make browsers ignore it). Every other admin
 # page keeps the strict script rule. Switching editors (NEWSROOM_BODY_WIDGET) means revisiting this.
 NEWSROOM_EDITOR_CONTENT_SECURITY_POLICY = {
-    "MARKER": 'data-type="ckeditortype"',
     "DIRECTIVES": {
         **NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"],
         "script-src": [SELF, UNSAFE_INLINE, *_STATIC_ORIGINS],

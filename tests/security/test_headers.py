@@ -14,8 +14,10 @@ from django.test import override_settings
 from django.urls import clear_url_caches, path, reverse
 from django.views.static import serve
 
+from articles import revisions
 from articles.models import Status, generated_name
 from tests import factories
+from tests.articles.adminforms import admin_form_data
 from tests.security.htmlcheck import csp_nonce, response_script_problems
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,6 +106,44 @@ def test_only_editor_pages_allow_inline_script(admin_client, section):
                     reverse("admin:articles_article_history", args=[article.pk])]
     for url in strict_pages:
         assert "'unsafe-inline'" not in directives(admin_client.get(url))["script-src"], url
+
+
+EDITOR_MARKUP = 'data-type="ckeditortype"'
+
+
+def test_story_text_cannot_choose_the_editor_policy(client, editor, reporter, section):
+    """A story whose text holds the editor widget's markup keeps the strict policy everywhere but the story form."""
+    article = factories.make_article(
+        "Bài có chuỗi lạ", section=section, authors=[reporter.author],
+        status=Status.PUBLISHED, body=f"<p>Thuộc tính {EDITOR_MARKUP} xuất hiện trong bài.</p>")
+    client.force_login(editor)
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    for sapo in ["Sapo một.", "Sapo hai."]:  # two saves: two revisions to compare and restore
+        assert client.post(change_url, {**admin_form_data(client.get(change_url)), "sapo": sapo}).status_code == 302
+    new, old = list(revisions.article_versions(article)[:2])
+    strict_pages = {
+        "public story": (client, article.get_absolute_url()),
+        "preview": (client, reverse("admin:articles_article_preview", args=[article.pk])),
+        "history": (client, reverse("admin:articles_article_history", args=[article.pk])),
+        "compare": (client, reverse("admin:articles_article_compare", args=[article.pk]) + f"?cu={old.pk}&moi={new.pk}"),
+        "restore": (client, reverse("admin:articles_article_restore", args=[article.pk, old.pk])),
+        "delete": (client, reverse("admin:articles_article_delete", args=[article.pk])),
+        "list": (client, reverse("admin:articles_article_changelist")),
+    }
+    reporter_client = type(client)()
+    reporter_client.force_login(reporter)
+    strict_pages["read-only form"] = (reporter_client, change_url)
+    carrying_the_markup = []
+    for name, (who, url) in strict_pages.items():
+        response = who.get(url)
+        assert response.status_code == 200, name
+        if EDITOR_MARKUP in response.content.decode():
+            carrying_the_markup.append(name)
+        script_src = directives(response)["script-src"]
+        assert "'unsafe-inline'" not in script_src, name
+    # The test means something: the story's text reaches these pages as it is.
+    assert {"public story", "preview", "read-only form"} <= set(carrying_the_markup)
+    assert "'unsafe-inline'" in directives(client.get(change_url))["script-src"]
 
 
 def test_admin_change_form_has_no_inline_script(admin_client, section):

@@ -17,7 +17,7 @@ def seed(**kwargs):
 def test_demo_content_is_published_and_logins_are_printed(settings, client):
     """The demo fills every section with the project's stories, readable on the site, and prints two logins."""
     settings.DEBUG = True
-    output = seed()
+    output = seed(force=True)  # the test database is not the project's SQLite file
     assert Article.objects.published().count() == 5
     assert Section.objects.count() == 6
     assert "phongvien" in output and "bientap" in output
@@ -31,14 +31,14 @@ def test_demo_content_is_published_and_logins_are_printed(settings, client):
 def test_demo_runs_again_without_losing_changes(settings):
     """A second run keeps edits and adds nothing twice."""
     settings.DEBUG = True
-    seed()
+    seed(force=True)
     article = Article.objects.order_by("pk").first()
     article.title = "Tiêu đề do người dùng sửa"
     article.save()
     user = get_user_model().objects.get(username="phongvien")
     user.set_password("mat-khau-rieng-cua-toi")
     user.save()
-    output = seed()
+    output = seed(force=True)
     assert Article.objects.count() == 5
     assert Article.objects.get(pk=article.pk).title == "Tiêu đề do người dùng sửa"
     assert get_user_model().objects.get(username="phongvien").check_password("mat-khau-rieng-cua-toi")

@@ -1,6 +1,8 @@
 """Demo content for a newcomer's first run: sections, the project's own stories, a reporter and an editor.
 
 Safe to run again: it creates what is missing and keeps everything else (including changed passwords).
+It refuses any database but the project's own SQLite file, and any run with DEBUG off, unless --force:
+the editor it creates has a password printed in the README.
 """
 import os
 from datetime import timedelta
@@ -10,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from articles import importers
@@ -34,15 +36,46 @@ ACCOUNTS = [
 ]
 
 
+def local_default_database() -> Path:
+    """The project's SQLite file: what newsroom/settings/base.py uses when DATABASE_URL is not set."""
+    return Path(settings.BASE_DIR) / "db.sqlite3"
+
+
+def is_local_default_database(database: dict) -> bool:
+    """Whether a DATABASES entry is the project's own SQLite file, the one a newcomer's `make run` creates."""
+    if database.get("ENGINE") != "django.db.backends.sqlite3":
+        return False
+    try:
+        return Path(str(database.get("NAME", ""))).resolve() == local_default_database().resolve()
+    except (OSError, ValueError):
+        return False
+
+
+def describe_database(database: dict) -> str:
+    """Engine, host and name of a database, for a message (never its password)."""
+    engine = str(database.get("ENGINE", "")).rsplit(".", 1)[-1]
+    host = f"{database['HOST']}/" if database.get("HOST") else ""
+    return f"{engine} {host}{database.get('NAME', '')}"
+
+
 class Command(BaseCommand):
     help = "Tạo nội dung mẫu (chuyên mục, bài viết, tài khoản phóng viên và biên tập viên)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true", help="Chạy cả khi DEBUG tắt (không dùng cho báo thật)")
+        parser.add_argument("--force", action="store_true",
+                            help="Chạy cả khi DEBUG tắt hoặc với cơ sở dữ liệu khác (không dùng cho báo thật)")
 
     def handle(self, *args, force=False, **options):
-        if not settings.DEBUG and not force:
-            raise CommandError("seed_demo chỉ dành cho máy phát triển (DEBUG bật). Dùng --force nếu chắc chắn.")
+        if not force:
+            database = connections["default"].settings_dict
+            if not is_local_default_database(database):
+                raise CommandError(
+                    f"seed_demo chỉ chạy trên cơ sở dữ liệu SQLite mặc định của dự án ({local_default_database()}), "
+                    f"không phải {describe_database(database)}: nó tạo tài khoản biên tập viên với mật khẩu mẫu "
+                    "ai cũng biết. Dùng --force nếu chắc chắn đây là máy thử nghiệm."
+                )
+            if not settings.DEBUG:
+                raise CommandError("seed_demo chỉ dành cho máy phát triển (DEBUG bật). Dùng --force nếu chắc chắn.")
         password = os.environ.get("NEWSROOM_DEMO_PASSWORD", "toasoan-demo-2026")
         with transaction.atomic():
             sections = {}

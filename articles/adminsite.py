@@ -4,8 +4,9 @@ Django's changelist turns most bad lookups into its "incorrect lookup" redirect 
 (PostgreSQL refuses it), a year past 9999, an integer past 64 bits or a broken __regex pattern got past
 it to the database driver or the database. Here every admin URL first screens its query string (a
 Vietnamese 400 page), and every registered ModelAdmin gets GuardedChangeListMixin, which checks the
-finished list query before it runs (and security.py's hook that picks the editor's CSP from the form). Nothing is checked field by field, so a new ModelAdmin, filter or
-date field is covered by registering it.
+finished list query before it runs, and security.py's hook that picks the editor's CSP from the form.
+Nothing is checked field by field, so a new ModelAdmin, filter or date field is covered by registering it.
+The site is admin.site through newsroom/apps.py's NewsroomAdminConfig.
 """
 import datetime
 import logging
@@ -13,13 +14,14 @@ import math
 from functools import update_wrapper
 
 from django.contrib.admin import ModelAdmin
-from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.sites import AdminSite
 from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationError
 from django.db.models.constants import LOOKUP_SEP
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
+
+from articles.security import RichTextEditorPolicyMixin
 
 logger = logging.getLogger(__name__)
 
@@ -112,9 +114,6 @@ class GuardedChangeListMixin:
 
 def guarded(admin_class):
     """The ModelAdmin class with the list guard and the editor-policy hook in front (once)."""
-    # Imported here: security.py needs the apps loaded, and this module is imported before (INSTALLED_APPS).
-    from articles.security import RichTextEditorPolicyMixin
-
     if issubclass(admin_class, GuardedChangeListMixin):
         return admin_class
     return type(admin_class.__name__, (GuardedChangeListMixin, RichTextEditorPolicyMixin, admin_class),
@@ -154,9 +153,3 @@ class NewsroomAdminSite(AdminSite):
         context = {**self.each_context(request), "title": "Địa chỉ không hợp lệ", "problem": problem,
                    "back_url": request.path}
         return TemplateResponse(request, "admin/bad_query.html", context, status=400)
-
-
-class NewsroomAdminConfig(AdminConfig):
-    """django.contrib.admin with NewsroomAdminSite as admin.site (INSTALLED_APPS names this class)."""
-
-    default_site = "articles.adminsite.NewsroomAdminSite"

@@ -33,12 +33,12 @@ NEWSROOM_NAME = env("NEWSROOM_NAME", "Báo Tin Bắc Kạn")
 NEWSROOM_SITE_URL = env("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "articles.adminsite.NewsroomAdminConfig",  # django.contrib.admin, its site screening hostile queries
+    "newsroom.apps.NewsroomAdminConfig",  # django.contrib.admin; its site screens hostile query strings
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "newsroom.apps.NewsroomStaticFilesConfig",  # django.contrib.staticfiles without ckeditor's sample pages
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "ckeditor",
@@ -423,6 +423,10 @@ if _session_store != "db" and CACHES[SESSION_CACHE_ALIAS]["BACKEND"] != "django_
     # A per-process cache would log people out whenever the load balancer picks another server.
     raise ImproperlyConfigured("DJANGO_SESSION_STORE=cache or cached_db needs a shared cache: set CACHE_URL=redis://...")
 SESSION_ENGINE = _SESSION_ENGINES[_session_store]
+# Only staff have sessions. A shift's length, and gone when the browser closes: a login left open on a
+# shared newsroom computer or a stolen laptop does not stay good for Django's default two weeks.
+SESSION_COOKIE_AGE = int(float(env("DJANGO_SESSION_HOURS", "12")) * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 
 # A refused form (missing or stale CSRF token) gets a Vietnamese 403 page (articles/security.py).
 CSRF_FAILURE_VIEW = "articles.security.csrf_failure"

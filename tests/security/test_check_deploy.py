@@ -30,6 +30,12 @@ def test_check_deploy_is_clean(tmp_path):
     assert "System check identified no issues" in result.stdout
 
 
+def test_check_deploy_is_clean_with_hsts_preload_on(tmp_path):
+    """Opting in to HSTS preload passes check --deploy as well (W021 is silenced only while preload is off)."""
+    result = check_deploy(tmp_path, DJANGO_SECURE_HSTS_PRELOAD="1")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_check_deploy_is_clean_behind_a_tls_proxy(tmp_path):
     """Letting the proxy do the HTTPS redirect and trusting its header still passes check --deploy."""
     result = check_deploy(tmp_path, DJANGO_SECURE_PROXY_SSL_HEADER="1", DJANGO_TRUSTED_PROXY_COUNT="1")

@@ -125,7 +125,8 @@ def test_story_text_cannot_choose_the_editor_policy(client, editor, reporter, se
         "public story": (client, article.get_absolute_url()),
         "preview": (client, reverse("admin:articles_article_preview", args=[article.pk])),
         "history": (client, reverse("admin:articles_article_history", args=[article.pk])),
-        "compare": (client, reverse("admin:articles_article_compare", args=[article.pk]) + f"?cu={old.pk}&moi={new.pk}"),
+        "compare": (client, reverse("admin:articles_article_compare", args=[article.pk])
+                    + f"?cu={old.pk}&moi={new.pk}"),
         "restore": (client, reverse("admin:articles_article_restore", args=[article.pk, old.pk])),
         "delete": (client, reverse("admin:articles_article_delete", args=[article.pk])),
         "list": (client, reverse("admin:articles_article_changelist")),
@@ -278,10 +279,10 @@ def run_production(tmp_path, **env):
 
 
 def test_production_headers(tmp_path):
-    """Production sends HSTS (preload), DENY, nosniff, Referrer-Policy, COOP and a CSP; cookies are Secure."""
+    """Production sends HSTS (preload only on request), DENY, nosniff, Referrer-Policy, COOP, a CSP; Secure cookies."""
     probe = run_production(tmp_path)
     headers = probe["headers"]
-    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
@@ -290,6 +291,12 @@ def test_production_headers(tmp_path):
     assert probe["cookie"]["csrftoken"]["secure"] is True
     assert probe["session_cookie_secure"] and probe["session_cookie_httponly"] and probe["csrf_cookie_secure"]
     assert probe["debug"] is False
+
+
+def test_hsts_preload_is_opt_in(tmp_path):
+    """DJANGO_SECURE_HSTS_PRELOAD=1 adds preload, for a paper that has decided to join the browsers' list."""
+    probe = run_production(tmp_path, DJANGO_SECURE_HSTS_PRELOAD="1")
+    assert probe["headers"]["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
 
 
 def test_production_redirects_plain_http(tmp_path):

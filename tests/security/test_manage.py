@@ -43,7 +43,8 @@ def test_manage_refuses_a_server_database_without_settings(variable):
 
 def test_manage_accepts_a_local_sqlite_database_without_settings(tmp_path):
     """The newcomer's case still works without a settings module: a sqlite:// URL (or none) gets the dev settings."""
-    done = run_manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG, settings.SETTINGS_MODULE)",
+    script = "from django.conf import settings; print(settings.DEBUG, settings.SETTINGS_MODULE)"
+    done = run_manage("shell", "-c", script,
                       DATABASE_URL=f"sqlite:///{tmp_path / 'thu.sqlite3'}")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1].split() == ["True", "newsroom.settings.dev"]

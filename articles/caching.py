@@ -243,8 +243,18 @@ def page_key(request) -> str:
     return PAGE_KEY_PREFIX + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _cacheable(response) -> bool:
-    return response.status_code == 200 and not response.cookies and not getattr(response, "streaming", False)
+def _cacheable(request, response) -> bool:
+    """A page that is the same for every visitor: no cookie set by the view, nor by the middleware after it.
+
+    The CSRF and session middleware add their cookies only on the way out, after this decorator: a page that
+    asked for a CSRF token (a {% csrf_token %} form) or wrote to the session carries a visitor's own value.
+    """
+    if response.status_code != 200 or response.cookies or getattr(response, "streaming", False):
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
+    session = getattr(request, "session", None)
+    return not (session is not None and session.modified)
 
 
 def _public_headers(request, response, entry, now):
@@ -322,7 +332,7 @@ def public_page(view=None, *, parameters=(), shared=True):
             response = HttpResponse(entry["content"], content_type=entry["content_type"])
             response["X-Page-Cache"] = "stale"
             return _public_headers(request, response, entry, now)
-        if not _cacheable(response):
+        if not _cacheable(request, response):
             return response
         expires = now + PAGE_SECONDS
         if state["next_publish"] is not None:

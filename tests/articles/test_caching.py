@@ -387,3 +387,31 @@ def test_sessions_can_live_in_a_redis_of_their_own(tmp_path):
     result = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"],
                             cwd=Path(__file__).resolve().parents[2], env=environment, capture_output=True, text=True)
     assert result.stdout.split() == ["sessions", "redis://127.0.0.1:6380/0", "redis://127.0.0.1:6379/9"], result.stderr
+
+
+@pytest.mark.parametrize("personal", ["csrf_token", "session"])
+def test_a_page_that_sets_a_visitor_cookie_on_the_way_out_is_not_cached(db, client, personal):
+    """A public page that asks for a CSRF token or writes the session gets its cookie from the middleware
+    after the cache decorator has run: it must not be stored, or every visitor would get the first one's."""
+    from django.http import HttpResponse as PlainResponse
+    from django.middleware.csrf import get_token
+    from django.test import RequestFactory
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    from articles.caching import public_page
+
+    @public_page
+    def page(request):
+        if personal == "csrf_token":
+            get_token(request)
+        else:
+            request.session["seen"] = True
+        return PlainResponse("<form>…</form>")
+
+    factory = RequestFactory()
+    for _ in range(2):
+        request = factory.get("/trang-rieng/")
+        SessionMiddleware(lambda r: None).process_request(request)
+        response = page(request)
+        assert response.status_code == 200
+        assert "X-Page-Cache" not in response or response["X-Page-Cache"] != "hit"

@@ -4,10 +4,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from .models import Article
+from .models import Article, Status, Transition
 from .revisions import COMPARED_FIELDS, compare
-from .text import vietnamese_datetime
-from .workflow import TRANSITIONS
+from .text import single_line, vietnamese_datetime
+from .workflow import ACTION_LABELS, TRANSITIONS
 
 
 def body_widget():
@@ -31,6 +31,7 @@ class ArticleAdminForm(forms.ModelForm):
             self.initial["version"] = self.instance.version
         # Set when the save is refused because someone else saved first: the story as it now stands.
         self.conflict = None
+        self.conflict_move = None
         self.conflict_rows = []
         self.conflict_editor = ""
 
@@ -38,6 +39,10 @@ class ArticleAdminForm(forms.ModelForm):
         # The browser then sends the body as it is. URL-encoded, Vietnamese text takes nearly twice its size,
         # so a 3 MB body would already pass DATA_UPLOAD_MAX_MEMORY_SIZE (5 MB) and be refused whole.
         return True
+
+    def clean_title(self):
+        # A title pasted across lines would break the mail subject and the page's <title>: one line.
+        return single_line(self.cleaned_data.get("title"))
 
     def clean(self):
         cleaned = super().clean()
@@ -69,14 +74,24 @@ class ArticleAdminForm(forms.ModelForm):
         editor = current.last_edited_by
         name = (editor.get_full_name() or editor.get_username()) if editor else "người khác"
         self.conflict_editor = name
+        what, when = "đã sửa bài này", current.updated_at
+        # A workflow move also makes the form stale (workflow.py bumps the version): say who moved it.
+        self.conflict_move = Transition.objects.filter(article_id=current.pk).order_by("-at", "-id").first()
+        if self.conflict_move is not None and self.conflict_move.at >= current.updated_at:
+            move = self.conflict_move
+            name, when = move.actor_name or "người khác", move.at
+            what = (f"đã “{ACTION_LABELS.get(move.action, move.action)}” (bài sang trạng thái "
+                    f"“{Status(move.to_status).label}”)")
+        else:
+            self.conflict_move = None
         # The next save starts from the version now shown: the writer has seen both texts and merged them.
         data = self.data.copy()
         data[self.add_prefix("version")] = str(current.version)
         self.data = data
         raise forms.ValidationError(
-            "Chưa lưu: %(name)s đã sửa bài này lúc %(when)s, sau khi bạn mở nó. Nội dung bạn gõ vẫn nằm "
+            "Chưa lưu: %(name)s %(what)s lúc %(when)s, sau khi bạn mở nó. Nội dung bạn gõ vẫn nằm "
             "nguyên trong các ô dưới đây; bản vừa được lưu và chỗ khác nhau nằm trong khung “Bản đang lưu”. "
             "Hãy gộp hai bản rồi bấm Lưu lần nữa.",
             code="stale",
-            params={"name": name, "when": vietnamese_datetime(current.updated_at)},
+            params={"name": name, "what": what, "when": vietnamese_datetime(when)},
         )

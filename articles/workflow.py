@@ -8,6 +8,7 @@ import dataclasses
 import datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -64,9 +65,17 @@ TRANSITIONS = {
 WORKFLOW_FIELDS = {"status", "first_published_at"}
 
 
-def content_fields() -> list[str]:
+def workflow_owned_fields(article: Article | None) -> set[str]:
+    """Fields the edit form shows but never writes on this story: once a story is out or scheduled, its
+    publish time is the workflow's (publish, unschedule, unpublish), so an old form cannot empty or move it."""
+    if article is not None and article.pk is not None and article.status == Status.PUBLISHED:
+        return {"published_at"}
+    return set()
+
+
+def content_fields(article: Article | None = None) -> list[str]:
     """The columns an edit of a story writes: all but the workflow's, the key and who created it when."""
-    skip = WORKFLOW_FIELDS | {"id", "created_at", "created_by", "source_key"}
+    skip = WORKFLOW_FIELDS | workflow_owned_fields(article) | {"id", "created_at", "created_by", "source_key"}
     return [field.name for field in Article._meta.concrete_fields if field.name not in skip]
 
 
@@ -111,11 +120,13 @@ def _is_staff(user) -> bool:
 
 
 def can_view(user, article: Article) -> bool:
+    """Editors see every story, reporters their own and what the public can read: a scheduled (embargoed)
+    story stays closed to other reporters until its time (the same rule as ArticleQuerySet.visible_to)."""
     if not _is_staff(user):
         return False
     if not (user.has_perm("articles.view_article") or user.has_perm("articles.change_article")):
         return False
-    return is_editor(user) or article.status == Status.PUBLISHED or is_owner(user, article)
+    return is_editor(user) or article.is_public or is_owner(user, article)
 
 
 def can_edit(user, article: Article) -> bool:
@@ -233,10 +244,15 @@ def _move(action: str, *, article: Article, by, comment: str = "", fields=None) 
                 )
         from_status = locked.status
         fields = dict(fields(locked) if callable(fields) else fields or {})
-        updated = Article.objects.filter(pk=locked.pk, status=from_status).update(status=move.target, **fields)
+        # The version moves on with the status, so that an edit form opened before this move is refused as
+        # stale (forms.py) instead of writing its old status-era values over the move.
+        updated = Article.objects.filter(pk=locked.pk, status=from_status).update(
+            status=move.target, version=F("version") + 1, **fields
+        )
         if not updated:
             raise WorkflowError("Bài vừa được người khác chuyển trạng thái. Hãy tải lại trang.")
         locked.status = move.target
+        locked.version += 1
         for name, value in fields.items():
             setattr(locked, name, value)
         transition = _record(article=locked, action=action, from_status=from_status, to_status=move.target,
@@ -245,6 +261,7 @@ def _move(action: str, *, article: Article, by, comment: str = "", fields=None) 
         announce_article_changed(locked, action=action)
     # The caller's instance follows, so `article.status` is right after the call.
     article.status = locked.status
+    article.version = locked.version
     for name, value in fields.items():
         setattr(article, name, value)
     return locked
@@ -333,7 +350,7 @@ def article_set_status_by_system(*, article: Article, status: str, comment: str 
     if status not in Status.values:
         raise WorkflowError(f"Trạng thái không hợp lệ: {status}")
     from_status = locked.status
-    fields = {"status": status}
+    fields = {"status": status, "version": F("version") + 1}  # an open form is now stale, as after any move
     if status == Status.PUBLISHED:
         fields["published_at"] = published_at or locked.published_at or timezone.now()
         fields["first_published_at"] = locked.first_published_at or fields["published_at"]

@@ -61,7 +61,7 @@ class ArticleChangeList(ChangeList):
 
 def mine(queryset, user):
     """The user's own stories: created by them or carrying their byline."""
-    return queryset.filter(Q(created_by=user) | Q(pk__in=Byline.objects.filter(author__user=user).values("article_id")))
+    return queryset.owned_by(user)
 
 
 def submitted_at():
@@ -311,6 +311,7 @@ class ArticleAdmin(admin.ModelAdmin):
         fields = list(self.base_readonly_fields) + ["rendered_body"]
         if not workflow.is_editor(request.user):
             fields += ["published_at", "is_featured"]
+        fields += sorted(workflow.workflow_owned_fields(obj) - set(fields))
         if obj is not None and obj.first_published_at is not None:
             fields.append("slug")  # the public address of a story that has been out stays as it is
         return fields
@@ -326,6 +327,12 @@ class ArticleAdmin(admin.ModelAdmin):
         author = getattr(request.user, "author", None) if request.user.is_authenticated else None
         if isinstance(inline, BylineInline) and obj.pk is None and author is not None and request.method == "GET":
             kwargs["initial"] = [{"author": author.pk, "order": 0}]
+        if request.method == "POST" and f"{prefix}-TOTAL_FORMS" not in kwargs.get("data", request.POST):
+            # An inline that appeared after the form was opened (corrections, once a move published the story):
+            # the sender never saw it, so it changes nothing, instead of a management-form error on every save.
+            data = kwargs.get("data", request.POST).copy()
+            data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+            kwargs["data"] = data
         return kwargs
 
     def get_actions(self, request):
@@ -380,9 +387,9 @@ class ArticleAdmin(admin.ModelAdmin):
             obj.created_by = request.user
             obj.save()
         else:
-            # Status and first publication are the workflow's: a save never writes them, even from a
-            # story object loaded before an editor pressed "publish".
-            obj.save(update_fields=workflow.content_fields())
+            # Status, first publication and a published story's time are the workflow's: a save never writes
+            # them, even from a story object loaded before an editor pressed "publish".
+            obj.save(update_fields=workflow.content_fields(obj))
 
     def save_related(self, request, form, formsets, change):
         for formset in formsets:
@@ -483,6 +490,8 @@ class ArticleAdmin(admin.ModelAdmin):
             "transition_url": reverse("admin:articles_article_transition", args=[quote(obj.pk)]),
             "preview_url": reverse("admin:articles_article_preview", args=[quote(obj.pk)]),
             "transitions": list(obj.transitions.select_related("actor")[:100]),
+            # Editors' notes are internal: only those who may read the story's history read them here too.
+            "hide_transition_comments": not workflow.can_read_history(request.user, obj),
             "presence_text": presence_text,
             "presence_url": reverse("admin:articles_article_presence", args=[quote(obj.pk)]) if editable else "",
             "presence_every": presence.HEARTBEAT_EVERY,

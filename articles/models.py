@@ -49,14 +49,18 @@ def private_storage():
 
 
 class NormalizedTextMixin:
-    """Store every text field in NFC without invisible characters, whatever the keyboard typed."""
+    """Store every text field in NFC without invisible characters, whatever the keyboard typed; one-line
+    fields (titles, names) on one line, since they end up in mail headers, feeds and <title>."""
 
     def normalize_text_fields(self):
         for field in self._meta.concrete_fields:
             if isinstance(field, (models.CharField, models.TextField)):
                 value = getattr(self, field.attname)
                 if isinstance(value, str):
-                    setattr(self, field.attname, text.normalize(value))
+                    value = text.normalize(value)
+                    if isinstance(field, models.CharField):
+                        value = text.single_line(value)
+                    setattr(self, field.attname, value)
 
     def save(self, *args, **kwargs):
         self.normalize_text_fields()
@@ -263,17 +267,25 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self, now=None):
         return self.filter(status=Status.PUBLISHED, published_at__gt=now or timezone.now())
 
-    def visible_to(self, user):
-        """The stories a staff user may see in the admin: editors all, reporters their own and published ones."""
+    @staticmethod
+    def _owned(user):
+        # A subquery rather than a join: no DISTINCT, so the admin changelist stays cheap on big tables.
+        bylined = Byline.objects.filter(author__user=user).values("article_id")
+        return models.Q(created_by=user) | models.Q(pk__in=bylined)
+
+    def owned_by(self, user):
+        """The user's own stories: created by them or carrying their byline (workflow.is_owner, as a query)."""
+        return self.filter(self._owned(user))
+
+    def visible_to(self, user, now=None):
+        """The stories a staff user may see in the admin (workflow.can_view, as a query): editors all, reporters
+        their own and what the public can read; a scheduled story stays closed to other reporters until its time."""
         if not user.is_authenticated:
             return self.none()
         if user.has_perm("articles.publish_article"):
             return self
-        # A subquery rather than a join: no DISTINCT, so the admin changelist stays cheap on big tables.
-        bylined = Byline.objects.filter(author__user=user).values("article_id")
-        return self.filter(
-            models.Q(created_by=user) | models.Q(pk__in=bylined) | models.Q(status=Status.PUBLISHED)
-        )
+        public = models.Q(status=Status.PUBLISHED, published_at__lte=now or timezone.now())
+        return self.filter(self._owned(user) | public)
 
     def for_listing(self):
         """Everything a list of stories shows, in a fixed number of queries."""
@@ -452,3 +464,21 @@ class Transition(models.Model):
 
     def __str__(self):
         return f"{self.article_title}: {self.from_status} → {self.to_status}"
+
+
+class MailFailure(models.Model):
+    """A workflow mail that did not leave (mail server down, address refused), kept for the editors' desk."""
+
+    transition = models.ForeignKey(Transition, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    article_title = models.CharField(_("bài viết"), max_length=300)
+    recipient = models.CharField(_("người nhận"), max_length=254, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("thư báo chưa gửi được")
+        verbose_name_plural = _("thư báo chưa gửi được")
+
+    def __str__(self):
+        return f"{self.article_title} → {self.recipient or '?'}"

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from articles import sitemaps as newsroom_sitemaps
+from articles.admin.view_on_site import guarded_shortcut
 from articles import views as public_views
 
 admin.site.site_header = f"{settings.NEWSROOM_NAME} - Tòa soạn"
@@ -10,6 +11,8 @@ admin.site.site_title = "Tòa soạn"
 admin.site.index_title = "Quản trị nội dung"
 
 urlpatterns = [
+    # Ahead of the admin's own "view on site" route (same path), which would show any story's slug to any staff.
+    path(f"{settings.ADMIN_PATH}r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(guarded_shortcut)),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("robots.txt", public_views.robots_txt, name="robots-txt"),
     path("sitemap.xml", newsroom_sitemaps.index, name="sitemap-index"),

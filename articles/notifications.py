@@ -1,8 +1,11 @@
 """Mail about a story's moves: editors hear of submissions, reporters of requests for changes and publication.
 
-Mail leaves after the transaction commits (a rolled-back move sends nothing) and a mail failure is logged,
-never raised: the newsroom's work does not wait on the mail server.
+Mail leaves after the transaction commits (a rolled-back move sends nothing) and a mail failure is logged
+at ERROR and recorded for the editors' desk (MailFailure), never raised: the newsroom's work does not wait on
+the mail server, and nobody is left believing a mail went out. Each recipient's mail is sent on its own, so one
+refused address does not silence the others.
 """
+import datetime
 import logging
 
 from django.conf import settings
@@ -11,8 +14,9 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
-from .text import vietnamese_datetime
+from .text import single_line, vietnamese_datetime
 
 logger = logging.getLogger(__name__)
 
@@ -26,15 +30,51 @@ def transition_made(transition) -> None:
 
 
 def send_for_transition(transition_id: int) -> int:
-    """Send the mail for one logged transition; return how many messages left, 0 on any failure."""
+    """Send the mail for one logged transition, one message per recipient; return how many left."""
     try:
         messages = build_messages(transition_id)
-        if not messages:
-            return 0
-        return get_connection(fail_silently=False).send_messages(messages) or 0
-    except Exception:  # noqa: BLE001 - a mail failure must never reach the editor's request
-        logger.exception("Không gửi được thư thông báo cho thao tác duyệt bài #%s", transition_id)
+    except Exception as error:  # noqa: BLE001 - a mail failure must never reach the editor's request
+        record_failure(transition_id, recipient="", error=error)
         return 0
+    if not messages:
+        return 0
+    sent = 0
+    connection = get_connection(fail_silently=False)
+    for message in messages:
+        message.connection = connection
+        try:
+            sent += message.send() or 0
+        except Exception as error:  # noqa: BLE001 - as above; the other recipients still get theirs
+            record_failure(transition_id, recipient=", ".join(message.to), error=error)
+    try:
+        connection.close()
+    except Exception:  # noqa: BLE001 - closing a broken connection tells us nothing new
+        pass
+    return sent
+
+
+def record_failure(transition_id: int, *, recipient: str, error: Exception) -> None:
+    """Log a mail that did not leave at ERROR, and keep it for the editors' desk."""
+    from .models import MailFailure, Transition
+
+    logger.error("Không gửi được thư thông báo (thao tác duyệt bài #%s) tới %s: %r", transition_id,
+                 recipient or "mọi người nhận", error, exc_info=error)
+    try:
+        transition = Transition.objects.filter(pk=transition_id).first()
+        MailFailure.objects.create(
+            transition=transition, article_title=transition.article_title if transition else "",
+            recipient=recipient[:254], error=f"{type(error).__name__}: {error}"[:2000],
+        )
+    except Exception:  # noqa: BLE001 - with the database down too, the log line above is what remains
+        logger.exception("Không ghi lại được thư thông báo chưa gửi (thao tác #%s)", transition_id)
+
+
+def recent_failures(days: int = 7, limit: int = 10):
+    """Mail that did not leave in the last `days`, newest first, for the editors' desk."""
+    from .models import MailFailure
+
+    since = timezone.now() - datetime.timedelta(days=days)
+    return list(MailFailure.objects.filter(at__gte=since).order_by("-at", "-id")[:limit])
 
 
 def _display_name(user, fallback=""):
@@ -108,5 +148,7 @@ def build_messages(transition_id: int) -> list[EmailMessage]:
         return []
     lines += ["", f"Mở bài trong tòa soạn: {admin_url}"]
     body = "\n".join(lines)
+    # A header is one line: a title saved before titles were kept on one line must not drop the mail.
+    subject = single_line(subject)
     # One message per person, so that addresses are not shown to everyone.
     return [EmailMessage(subject=subject, body=body, to=[user.email]) for user in recipients]

@@ -8,6 +8,8 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 # Zero-width and bidirectional control characters that hide or reorder text in a title.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\x00]")
+# Every character that breaks a line (str.splitlines' set), with the spaces around it.
+_LINE_BREAKS = re.compile("[ \t]*[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+[ \t]*")
 
 
 def normalize(text: str) -> str:
@@ -15,6 +17,13 @@ def normalize(text: str) -> str:
     if text is None:
         return None
     return _INVISIBLE.sub("", unicodedata.normalize("NFC", str(text)))
+
+
+def single_line(text: str) -> str:
+    """Join a one-line value (a title, a name) typed or pasted across lines: 'Lũ\\r\\nquét' -> 'Lũ quét'."""
+    if text is None:
+        return None
+    return _LINE_BREAKS.sub(" ", str(text)).strip()
 
 
 def fold(text: str) -> str:

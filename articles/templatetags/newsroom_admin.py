@@ -2,7 +2,7 @@
 from django import template
 from django.db.models import OuterRef, Subquery
 
-from .. import workflow
+from .. import notifications, workflow
 from ..models import Article, Status, Transition
 
 register = template.Library()
@@ -47,7 +47,8 @@ def newsroom_desk(context):
             .select_related("section").order_by("submitted_at", "id")[:DESK_LIMIT]
         )
         scheduled = Article.objects.scheduled().select_related("section").order_by("published_at", "id")[:DESK_LIMIT]
-        return {"show": True, "editor": True, "waiting": list(waiting), "scheduled": list(scheduled)}
+        return {"show": True, "editor": True, "waiting": list(waiting), "scheduled": list(scheduled),
+                "mail_failures": notifications.recent_failures()}
     from ..admin.articles import mine
 
     own = (

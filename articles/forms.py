@@ -9,6 +9,9 @@ from .revisions import COMPARED_FIELDS, compare
 from .text import single_line, vietnamese_datetime
 from .workflow import ACTION_LABELS, TRANSITIONS
 
+# The story's fields that the workflow may own (workflow.workflow_owned_fields) and the form otherwise edits.
+PUBLISH_TIME_FIELDS = ("published_at",)
+
 
 def body_widget():
     """The rich-text editor for story bodies; settings.NEWSROOM_BODY_WIDGET names it (the one place)."""
@@ -57,6 +60,20 @@ class ArticleAdminForm(forms.ModelForm):
         if move and move.comment_required and not self.data.get("_transition_comment", "").strip():
             raise forms.ValidationError(f"Hãy ghi {move.comment_label} trước khi bấm “{move.label}”.")
 
+    def _show_what_the_sender_never_saw(self, data):
+        """A field the old form showed read-only (a published story's time) and the story now lets the writer
+        edit is filled with the story's value, so that saving the merged form does not blank it."""
+        for name in PUBLISH_TIME_FIELDS:
+            field, key = self.fields.get(name), self.add_prefix(name)
+            if field is None or not field.widget.value_omitted_from_data(self.data, self.files, key):
+                continue
+            value, widget = getattr(self.instance, name), field.widget
+            if isinstance(widget, forms.MultiWidget):
+                for suffix, part_widget, part in zip(widget.widgets_names, widget.widgets, widget.decompress(value)):
+                    data[key + suffix] = part_widget.format_value(part) or ""
+            else:
+                data[key] = widget.format_value(value) or ""
+
     def _check_version(self, sent):
         # The row lock is held until the admin's transaction ends, so two saves cannot both pass this check.
         rows = Article.objects.select_for_update() if transaction.get_connection().in_atomic_block else Article.objects
@@ -87,6 +104,7 @@ class ArticleAdminForm(forms.ModelForm):
         # The next save starts from the version now shown: the writer has seen both texts and merged them.
         data = self.data.copy()
         data[self.add_prefix("version")] = str(current.version)
+        self._show_what_the_sender_never_saw(data)
         self.data = data
         raise forms.ValidationError(
             "Chưa lưu: %(name)s %(what)s lúc %(when)s, sau khi bạn mở nó. Nội dung bạn gõ vẫn nằm "

@@ -95,6 +95,19 @@ def assert_refused_as_stale(response, after_move, article):
     assert workflow_columns(article) == after_move
 
 
+def assert_merged_save_keeps_the_move(client, article, refused, after_move, capture):
+    """Saving the refused form as shown (the writer has merged) keeps A's fix and every column of the move."""
+    with capture(execute=True):
+        response = client.post(change_url(article), admin_form_data(refused))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    # An editable publish time goes through the form's inputs, which hold whole seconds.
+    whole = [value.replace(microsecond=0) if value else value for value in after_move[1:3]]
+    status, published_at, first_published_at, _ = workflow_columns(article)
+    assert status == after_move[0] and first_published_at == after_move[2]
+    assert (published_at.replace(microsecond=0) if published_at else None) == whole[0]
+    assert Article.objects.get(pk=article.pk).title == "Lũ quét ở Ba Bể (đã sửa lỗi chính tả)"
+
+
 @pytest.mark.parametrize(("state", "action", "who", "extra"), MOVES,
                          ids=[f"{s}-{a}{'-later' if e else ''}" for s, a, _, e in MOVES])
 def test_a_form_opened_before_a_move_cannot_undo_it(state, action, who, extra, editor, mover, reporter, section,
@@ -122,6 +135,7 @@ def test_a_form_opened_before_a_move_cannot_undo_it(state, action, who, extra, e
 
     assert_refused_as_stale(response, after_move, article)
     assert public_status(article) == page_after_move
+    assert_merged_save_keeps_the_move(editor_a, article, response, after_move, django_capture_on_commit_callbacks)
 
 
 @pytest.mark.parametrize(("state", "target"), SYSTEM_MOVES, ids=[f"{s}-to-{t}" for s, t in SYSTEM_MOVES])
@@ -142,6 +156,7 @@ def test_a_form_opened_before_a_system_move_cannot_undo_it(state, target, editor
 
     assert_refused_as_stale(response, after_move, article)
     assert public_status(article) == page_after_move
+    assert_merged_save_keeps_the_move(editor_a, article, response, after_move, django_capture_on_commit_callbacks)
 
 
 def test_taken_down_story_published_by_b_survives_a_typo_fix_by_a(editor, mover, reporter, section,

@@ -40,6 +40,10 @@ def send_for_transition(transition_id: int) -> int:
         return 0
     sent = 0
     connection = get_connection(fail_silently=False)
+    try:
+        connection.open()  # one connection for all the messages; if it fails, each send below tries and says so
+    except Exception:  # noqa: BLE001
+        pass
     for message in messages:
         message.connection = connection
         try:

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0004_photos'),
+        ('articles', '0005_search_bounded'),
     ]
 
     operations = [

@@ -119,10 +119,13 @@ def newsroom(reporter, other_reporter, section, embargoed):
 
 
 def walk_ids(client):
-    """Follow the shortcut for every id up to a few past the last story, as a script would; {id: (code, target)}."""
-    last = Article.objects.order_by("-pk").values_list("pk", flat=True).first()
+    """Follow the shortcut for every id from a few before the first story to a few past the last, as a script
+    would; {id: (code, target)}. (On PostgreSQL ids keep counting across the suite's rolled-back tests, so
+    starting at 1 would walk tens of thousands of empty ids.)"""
+    ids = Article.objects.order_by("pk").values_list("pk", flat=True)
+    first, last = ids.first(), ids.last()
     answers = {}
-    for pk in range(1, last + 4):
+    for pk in range(max(1, first - 3), last + 4):
         response = client.get(shortcut_url(Article, pk))
         answers[pk] = (response.status_code, response.get("Location", ""))
     return answers

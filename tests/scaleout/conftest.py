@@ -103,8 +103,9 @@ def shared_cache(settings, redis_url, cache_prefix):
     """This process uses the app servers' Redis cache, emptied after each test."""
     from django.core.cache import cache
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": redis_url, "KEY_PREFIX": cache_prefix}}
+    from newsroom.settings.base import redis_cache
+
+    settings.CACHES = {"default": redis_cache(redis_url, cache_prefix)}  # what production uses
     cache.clear()
     yield
     cache.clear()

@@ -5,13 +5,8 @@ prefix (SCALEOUT_CACHE_URL, SCALEOUT_CACHE_PREFIX), as production app servers sh
 """
 import os
 
+from newsroom.settings.base import redis_cache
 from newsroom.settings.test import *  # noqa: F403
 
 DATABASES = {"default": DATABASES["default"]}  # noqa: F405  (no mirror alias: the servers need none)
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ["SCALEOUT_CACHE_URL"],
-        "KEY_PREFIX": os.environ["SCALEOUT_CACHE_PREFIX"],
-    }
-}
+CACHES = {"default": redis_cache(os.environ["SCALEOUT_CACHE_URL"], os.environ["SCALEOUT_CACHE_PREFIX"])}

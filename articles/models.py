@@ -17,7 +17,7 @@ from django.utils.functional import LazyObject, empty
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
-from . import text
+from . import roles, text
 from .richtext import sanitize_html
 
 # Section slugs live at the top of the URL space; these paths belong to the site itself.
@@ -274,7 +274,7 @@ class ArticleQuerySet(models.QuerySet):
         return models.Q(created_by=user) | models.Q(pk__in=bylined)
 
     def owned_by(self, user):
-        """The user's own stories: created by them or carrying their byline (workflow.is_owner, as a query)."""
+        """The user's own stories: created by them or carrying their byline (roles.owns, as a query)."""
         return self.filter(self._owned(user))
 
     def visible_to(self, user, now=None):
@@ -282,7 +282,7 @@ class ArticleQuerySet(models.QuerySet):
         their own and what the public can read; a scheduled story stays closed to other reporters until its time."""
         if not user.is_authenticated:
             return self.none()
-        if user.has_perm("articles.publish_article"):
+        if roles.is_editor(user):
             return self
         public = models.Q(status=Status.PUBLISHED, published_at__lte=now or timezone.now())
         return self.filter(self._owned(user) | public)
@@ -340,7 +340,7 @@ class Article(NormalizedTextMixin, models.Model):
         ordering = ["-published_at", "-id"]
         verbose_name = _("bài viết")
         verbose_name_plural = _("bài viết")
-        permissions = [("publish_article", _("Có thể duyệt và xuất bản bài viết"))]
+        permissions = [(roles.PUBLISH_CODENAME, _("Có thể duyệt và xuất bản bài viết"))]
         indexes = [
             models.Index(fields=["status", "-published_at", "-id"], name="article_public_idx"),
             models.Index(fields=["section", "status", "-published_at", "-id"], name="article_section_idx"),

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from . import roles
 from .text import single_line, vietnamese_datetime
 
 logger = logging.getLogger(__name__)
@@ -88,16 +89,11 @@ def _display_name(user, fallback=""):
 
 
 def editors_to_notify(exclude=None):
-    """Active editors (holders of articles.publish_article through a group or directly) with an address."""
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    perm = Q(codename="publish_article", content_type__app_label="articles")
-    from django.contrib.auth.models import Permission
-
-    permission_ids = Permission.objects.filter(perm).values("pk")
-    users = users.filter(Q(groups__permissions__in=permission_ids) | Q(user_permissions__in=permission_ids))
+    """Active editors (roles.editors) with an address."""
+    users = roles.editors().exclude(email="")
     if exclude is not None:
         users = users.exclude(pk=exclude.pk)
-    return list(users.distinct().order_by("pk"))
+    return list(users.order_by("pk"))
 
 
 def reporters_to_notify(article, exclude=None):

@@ -9,7 +9,7 @@ import reversion
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from . import images, workflow
+from . import images, roles, workflow
 from .models import Article, Author, Caption, Photo, Status
 
 # The photo's own words and crop, as the story history names them.
@@ -30,7 +30,7 @@ def visible_uses(user):
 
 def can_change(user, photo: Photo) -> bool:
     """May this user change the photo's description, credit or crop point (see the module's rule)."""
-    if workflow.is_editor(user):
+    if roles.is_editor(user):
         return True
     if not (user and user.is_authenticated) or photo.pk is None:
         return False

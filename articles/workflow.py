@@ -12,14 +12,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from . import notifications
-from .models import Article, Byline, Status, Transition
+from . import notifications, roles
+from .models import Article, Status, Transition
 from .signals import announce_article_changed
-
-PUBLISH_PERMISSION = "articles.publish_article"
-
-# The two roles of the newsroom, created by migration 0002_roles; the keys are what create_staff accepts.
-ROLE_GROUPS = {"reporter": "Phóng viên", "editor": "Biên tập viên"}
 
 # Who may make a move: the story's own reporter, an editor, or either.
 OWNER, EDITOR, OWNER_OR_EDITOR = "owner", "editor", "owner_or_editor"
@@ -98,23 +93,6 @@ class WorkflowError(Exception):
 
 # --- Who may do what --------------------------------------------------------------------------------------
 
-def is_editor(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.has_perm(PUBLISH_PERMISSION))
-
-
-def is_owner(user, article: Article) -> bool:
-    """The story is the user's: they created it or carry its byline."""
-    if not (user and user.is_authenticated) or article.pk is None:
-        return False
-    if article.created_by_id == user.pk:
-        return True
-    # Asked many times per admin page (the form, each inline, each button): one query per story and user.
-    known = article.__dict__.setdefault("_bylined_users", {})
-    if user.pk not in known:
-        known[user.pk] = Byline.objects.filter(article_id=article.pk, author__user=user).exists()
-    return known[user.pk]
-
-
 def _is_staff(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 
@@ -126,27 +104,27 @@ def can_view(user, article: Article) -> bool:
         return False
     if not (user.has_perm("articles.view_article") or user.has_perm("articles.change_article")):
         return False
-    return is_editor(user) or article.is_public or is_owner(user, article)
+    return roles.is_editor(user) or article.is_public or roles.owns(user, article)
 
 
 def can_edit(user, article: Article) -> bool:
     """Editors edit every story; a reporter edits their own stories while they are drafts."""
     if not (_is_staff(user) and user.has_perm("articles.change_article")):
         return False
-    if is_editor(user):
+    if roles.is_editor(user):
         return True
-    return article.status == Status.DRAFT and is_owner(user, article)
+    return article.status == Status.DRAFT and roles.owns(user, article)
 
 
 def can_read_history(user, article: Article) -> bool:
     """Revisions and their comparison hold text that never went public: those who may edit the story, and its
     own reporter, may read them (not every reporter who can see the published page)."""
-    return can_edit(user, article) or (can_view(user, article) and is_owner(user, article))
+    return can_edit(user, article) or (can_view(user, article) and roles.owns(user, article))
 
 
 def can_add_correction(user, article: Article) -> bool:
     """Correction notices (Đính chính) are written by editors, on stories that have been published."""
-    return is_editor(user) and article.first_published_at is not None
+    return roles.is_editor(user) and article.first_published_at is not None
 
 
 def _may(user, article: Article, move: Move) -> bool:
@@ -155,11 +133,11 @@ def _may(user, article: Article, move: Move) -> bool:
     if user.is_superuser:
         return True
     if move.who == EDITOR:
-        return is_editor(user)
-    owner = user.has_perm("articles.change_article") and is_owner(user, article)
+        return roles.is_editor(user)
+    owner = user.has_perm("articles.change_article") and roles.owns(user, article)
     if move.who == OWNER:
         return owner
-    return owner or is_editor(user)
+    return owner or roles.is_editor(user)
 
 
 def allowed(user, article: Article, action: str) -> bool:

@@ -3,6 +3,7 @@ import os
 import pytest
 from django.db import connection
 
+from articles.roles import EDITOR, REPORTER
 from tests import factories
 
 
@@ -69,7 +70,7 @@ def pytest_report_header(config):
     return f"database: {os.environ.get('DATABASE_URL', 'sqlite (default)')}"
 
 
-# Newsroom roles (groups made by migration 0002_roles), each with an author profile for bylines.
+# Newsroom roles (groups of articles/roles.py), each with an author profile for bylines.
 def _staff_with_role(username, group, full_name):
     factories.ensure_roles()
     user = factories.make_user(username, groups=[group], first_name=full_name.split()[0],
@@ -80,17 +81,17 @@ def _staff_with_role(username, group, full_name):
 
 @pytest.fixture
 def reporter(db):
-    return _staff_with_role("phongvien", "Phóng viên", "Nông Vui")
+    return _staff_with_role("phongvien", REPORTER.group, "Nông Vui")
 
 
 @pytest.fixture
 def other_reporter(db):
-    return _staff_with_role("phongvien2", "Phóng viên", "Hà Thu")
+    return _staff_with_role("phongvien2", REPORTER.group, "Hà Thu")
 
 
 @pytest.fixture
 def editor(db):
-    return _staff_with_role("bientap", "Biên tập viên", "Lý Minh")
+    return _staff_with_role("bientap", EDITOR.group, "Lý Minh")
 
 
 @pytest.fixture

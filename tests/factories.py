@@ -78,21 +78,17 @@ def make_caption(article, photo=None, *, text="Chú thích ảnh.", position=0, 
 
 
 def ensure_roles():
-    """Make the two newsroom groups as migration 0002_roles does, if a transactional test's flush removed them."""
-    from importlib import import_module
-
+    """Make the two newsroom groups (articles/roles.py), if a transactional test's flush removed them."""
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
+    from django.contrib.auth.models import Group
     from django.contrib.contenttypes.management import create_contenttypes
 
-    roles = import_module("articles.migrations.0002_roles").ROLES
-    if Group.objects.filter(name__in=roles).count() == len(roles):
+    from articles import roles
+
+    if Group.objects.filter(name__in=roles.GROUP_NAMES).count() == len(roles.GROUP_NAMES):
         return
     for app_config in apps.get_app_configs():
         create_contenttypes(app_config, verbosity=0)
         create_permissions(app_config, verbosity=0)
-    for name, codenames in roles.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(Permission.objects.filter(content_type__app_label="articles", codename__in=codenames))
-
+    roles.sync_roles()

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html, format_html_join
 
-from .. import presence, revisions, text, views, workflow
+from .. import presence, revisions, roles, text, views, workflow
 from ..forms import ArticleAdminForm
 from ..models import Article, Author, Byline, Caption, Correction, Section, Status, Tag, Transition
 from ..signals import announce_article_changed
@@ -59,11 +59,6 @@ class ArticleChangeList(ChangeList):
         return super().get_queryset(request, exclude_parameters).defer("body", "search_body")
 
 
-def mine(queryset, user):
-    """The user's own stories: created by them or carrying their byline."""
-    return queryset.owned_by(user)
-
-
 def submitted_at():
     """When the story was last sent for review (for the review queue, oldest first)."""
     return Subquery(
@@ -80,7 +75,7 @@ class QuickViewFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "cua-toi":
-            return mine(queryset, request.user)
+            return queryset.owned_by(request.user)
         if self.value() == "cho-duyet":
             return queryset.filter(status=Status.REVIEW)
         if self.value() == "hen-gio":
@@ -210,7 +205,7 @@ class CorrectionInline(admin.StackedInline):
             workflow.can_add_correction(request.user, obj)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and workflow.is_editor(request.user)
+        return super().has_change_permission(request, obj) and roles.is_editor(request.user)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -293,7 +288,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return allowed and (obj is None or workflow.can_edit(request.user, obj))
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (obj is None or workflow.is_editor(request.user))
+        return super().has_delete_permission(request, obj) and (obj is None or roles.is_editor(request.user))
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -309,8 +304,10 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(self.base_readonly_fields) + ["rendered_body"]
-        if not workflow.is_editor(request.user):
-            fields += ["published_at", "is_featured"]
+        if not roles.may_set_publish_time(request.user):
+            fields.append("published_at")
+        if not roles.may_feature(request.user):
+            fields.append("is_featured")
         fields += sorted(workflow.workflow_owned_fields(obj) - set(fields))
         if obj is not None and obj.first_published_at is not None:
             fields.append("slug")  # the public address of a story that has been out stays as it is
@@ -334,12 +331,6 @@ class ArticleAdmin(admin.ModelAdmin):
             data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
             kwargs["data"] = data
         return kwargs
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not workflow.is_editor(request.user):
-            actions.pop("publish_selected", None)
-        return actions
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_public else None
@@ -503,7 +494,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
     # Admin actions.
 
-    @admin.action(description="Duyệt và xuất bản các bài đã chọn")
+    def has_publish_permission(self, request):
+        """Who sees the publish action (Django asks this for actions declaring permissions=["publish"])."""
+        return roles.may_publish(request.user)
+
+    @admin.action(description="Duyệt và xuất bản các bài đã chọn", permissions=["publish"])
     def publish_selected(self, request, queryset):
         done, refused = 0, []
         for article in queryset:
@@ -665,7 +660,7 @@ class TransitionAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if workflow.is_editor(request.user):
+        if roles.is_editor(request.user):
             return queryset
         return queryset.filter(article__in=Article.objects.visible_to(request.user).values("pk"))
 

@@ -11,15 +11,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
-from .. import images, photos
+from .. import images, photos, roles
 from ..models import Caption, Photo
 
 ACCEPT = ",".join(images.CONTENT_TYPES.values())
-
-
-def can_fetch_original(user) -> bool:
-    """Only editors (who may publish) get the upload as sent, with its EXIF and GPS."""
-    return bool(user.is_active and user.is_staff and user.has_perm("articles.publish_article"))
 
 
 class PhotoForm(forms.ModelForm):
@@ -205,7 +200,7 @@ class PhotoAdmin(admin.ModelAdmin):
         if obj is None:
             return [(None, {"fields": ["upload", "alt_text", "credit"]}), focal]
         details = ["original_filename", "format", "dimensions", "size", "checksum", "uploaded_by", "uploaded_at"]
-        if can_fetch_original(request.user):
+        if roles.may_fetch_originals(request.user):
             details.append("original_link")
         return [(None, {"fields": ["preview", "alt_text", "credit"]}), focal, (_("Tệp"), {"fields": details})]
 
@@ -247,7 +242,7 @@ class PhotoAdmin(admin.ModelAdmin):
 
     def original_view(self, request, object_id):
         """The upload exactly as sent, for editors: an attachment with its verified type, never rendered inline."""
-        if not can_fetch_original(request.user):
+        if not roles.may_fetch_originals(request.user):
             raise PermissionDenied
         photo = self.get_object(request, unquote(object_id))
         if photo is None or not photo.original:

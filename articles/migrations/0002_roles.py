@@ -3,6 +3,9 @@
 Reporters write: stories, their bylines and photos, and may pick sections, authors and tags. Editors also
 publish (articles.publish_article), delete stories, keep sections, authors and tags, write corrections
 (Đính chính) and read the audit trail. Who may edit which story, in which state, is decided in workflow.py.
+
+This is a frozen copy of articles/roles.py's groups as they were at this migration (tests/articles/test_roles.py
+checks they agree); a permission added to a role later reaches databases through roles.sync_roles on post_migrate.
 """
 from django.db import migrations
 

@@ -2,7 +2,7 @@
 from django import template
 from django.db.models import OuterRef, Subquery
 
-from .. import notifications, workflow
+from .. import notifications, roles, workflow
 from ..models import Article, Status, Transition
 
 register = template.Library()
@@ -35,7 +35,7 @@ def newsroom_desk(context):
     if not (user.is_authenticated
             and (user.has_perm("articles.view_article") or user.has_perm("articles.change_article"))):
         return {"show": False}
-    if workflow.is_editor(user):
+    if roles.is_editor(user):
         waiting = (
             Article.objects.filter(status=Status.REVIEW)
             .annotate(submitted_at=Subquery(
@@ -49,10 +49,8 @@ def newsroom_desk(context):
         scheduled = Article.objects.scheduled().select_related("section").order_by("published_at", "id")[:DESK_LIMIT]
         return {"show": True, "editor": True, "waiting": list(waiting), "scheduled": list(scheduled),
                 "mail_failures": notifications.recent_failures()}
-    from ..admin.articles import mine
-
     own = (
-        mine(Article.objects.exclude(status=Status.PUBLISHED), user)
+        Article.objects.exclude(status=Status.PUBLISHED).owned_by(user)
         .annotate(last_action=_latest("action"), last_comment=_latest("comment"), last_actor=_latest("actor_name"))
         .select_related("section").order_by("-updated_at", "-id")[:DESK_LIMIT]
     )

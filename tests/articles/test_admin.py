@@ -14,6 +14,7 @@ from reversion.models import Version
 
 from articles import workflow
 from articles.models import Article, Author, Byline, Correction, Status, Transition
+from articles.roles import EDITOR, REPORTER
 from tests.articles.adminforms import admin_form_data
 from tests.factories import make_article, make_author, make_caption, make_photo, make_section, make_user
 
@@ -464,7 +465,7 @@ def test_roles_have_exactly_their_permissions(db):
     def codenames(name):
         return set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
 
-    reporter, editor = codenames("Phóng viên"), codenames("Biên tập viên")
+    reporter, editor = codenames(REPORTER.group), codenames(EDITOR.group)
     assert {"add_article", "change_article", "view_article", "add_caption", "add_photo"} <= reporter
     assert not {"publish_article", "delete_article", "add_correction", "view_transition"} & reporter
     assert reporter < editor
@@ -483,13 +484,13 @@ def test_create_staff_with_password_from_environment(monkeypatch, db):
     user = Author.objects.get(name="Nông Vui").user
     assert user.username == "nvui" and user.is_staff and not user.is_superuser
     assert user.check_password("Mưa-rừng-Ba-Bể-2026")
-    assert list(user.groups.values_list("name", flat=True)) == ["Phóng viên"]
+    assert list(user.groups.values_list("name", flat=True)) == [REPORTER.group]
     assert "Đã tạo tài khoản" in out.getvalue()
 
     with pytest.raises(CommandError, match="đã có"):
         call_command("create_staff", "nvui", role="editor")
     call_command("create_staff", "nvui", role="editor", update=True, stdout=io.StringIO())
-    assert list(user.groups.values_list("name", flat=True)) == ["Biên tập viên"]
+    assert list(user.groups.values_list("name", flat=True)) == [EDITOR.group]
     assert Author.objects.filter(user=user).count() == 1
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from articles import workflow
 from articles.models import Article, Status, Transition
+from articles.roles import EDITOR
 from tests.articles.adminforms import admin_form_data
 from tests.factories import make_article, make_user
 
@@ -18,7 +19,7 @@ def change_url(article):
 
 @pytest.fixture
 def second_editor(editor):
-    return make_user("bientap2", groups=["Biên tập viên"], first_name="Trần", last_name="Hoa")
+    return make_user("bientap2", groups=[EDITOR.group], first_name="Trần", last_name="Hoa")
 
 
 def test_stale_save_is_refused_and_keeps_the_second_text(editor, second_editor, reporter, section):

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from articles import workflow
 from articles.models import Article, MailFailure, Status
+from articles.roles import EDITOR
 from tests.articles.adminforms import admin_form_data
 from tests.factories import make_article, make_user
 
@@ -39,7 +40,7 @@ def closed_port():
 
 @pytest.fixture
 def second_editor(editor):
-    return make_user("bientap2", groups=["Biên tập viên"], first_name="Trần", last_name="Hoa")
+    return make_user("bientap2", groups=[EDITOR.group], first_name="Trần", last_name="Hoa")
 
 
 def test_titles_are_kept_on_one_line(reporter, section):

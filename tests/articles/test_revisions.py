@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from articles import revisions
 from articles.models import Status
+from articles.roles import EDITOR
 from tests.articles.adminforms import admin_form_data
 from tests.factories import make_article, make_user
 
@@ -101,7 +102,7 @@ def test_stale_save_of_a_long_rewritten_body_shows_the_conflict(editor, reporter
     long_body = "<p>" + "".join(words(12_000, seed=6)) + "</p>"
     article = make_article("Kết quả kỳ thi", section=section, authors=[reporter.author], status=Status.REVIEW,
                            body=long_body)
-    second_editor = make_user("bientap2", groups=["Biên tập viên"])
+    second_editor = make_user("bientap2", groups=[EDITOR.group])
     first, second = Client(), Client()
     first.force_login(editor)
     second.force_login(second_editor)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article, Status, Transition
+from articles.roles import EDITOR
 from tests.articles.adminforms import admin_form_data
 from tests.factories import make_article, make_user
 
@@ -52,7 +53,7 @@ SYSTEM_MOVES = [(state, target) for state in STATES for target in Status.values 
 
 @pytest.fixture
 def mover(editor):
-    return make_user("bientap-b", groups=["Biên tập viên"], first_name="Trần", last_name="Hoa")
+    return make_user("bientap-b", groups=[EDITOR.group], first_name="Trần", last_name="Hoa")
 
 
 def change_url(article):

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Photo
+from articles.roles import REPORTER
 from tests.articles.test_images import HTML_PAGE, phone_jpeg
 from tests.factories import make_author, make_user
 
@@ -18,7 +19,7 @@ def signed_in(django_db_setup, live_server, page):  # the test database is made 
     from django.contrib.auth.models import Group
 
     user = make_user("phongvien_anh", password=PASSWORD)
-    user.groups.set(Group.objects.filter(name="Phóng viên"))
+    user.groups.set(Group.objects.filter(name=REPORTER.group))
     make_author("Nông Vui", user=user)
     page.goto(live_server.url + reverse("admin:login"))
     page.fill("input[name=username]", "phongvien_anh")

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article, Photo, Status, Transition
+from articles.roles import EDITOR, REPORTER
 from tests.factories import ensure_roles, jpeg_bytes, make_author, make_section, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -18,10 +19,10 @@ def newsroom(transactional_db):
 
     ensure_roles()  # an earlier transactional test's flush drops the groups made by the migration
     reporter = make_user("vui", password=PASSWORD, first_name="Nông", last_name="Vui")
-    reporter.groups.set(Group.objects.filter(name="Phóng viên"))
+    reporter.groups.set(Group.objects.filter(name=REPORTER.group))
     make_author("Nông Vui", user=reporter)
     editor = make_user("minh", password=PASSWORD, first_name="Lý", last_name="Minh")
-    editor.groups.set(Group.objects.filter(name="Biên tập viên"))
+    editor.groups.set(Group.objects.filter(name=EDITOR.group))
     section = make_section("Xã hội")
     return {"reporter": reporter, "editor": editor, "section": section}
 

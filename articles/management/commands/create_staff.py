@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from articles.models import Author
-from articles.workflow import ROLE_GROUPS
+from articles.roles import GROUP_NAMES, ROLES
 
 PASSWORD_ENV = "NEWSROOM_STAFF_PASSWORD"
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument("--role", required=True, choices=sorted(ROLE_GROUPS), help="reporter hoặc editor")
+        parser.add_argument("--role", required=True, choices=sorted(ROLES), help="reporter hoặc editor")
         parser.add_argument("--email", default="", help="Địa chỉ nhận thư báo duyệt bài.")
         parser.add_argument("--name", default="", help="Tên hiển thị, cũng là tên ký dưới bài (byline).")
         parser.add_argument("--update", action="store_true",
@@ -38,9 +38,9 @@ class Command(BaseCommand):
         if user is not None and not update:
             raise CommandError(f"Tài khoản “{username}” đã có. Thêm --update để đổi vai trò của tài khoản này.")
         try:
-            group = Group.objects.get(name=ROLE_GROUPS[role])
+            group = Group.objects.get(name=ROLES[role].group)
         except Group.DoesNotExist:
-            raise CommandError(f"Chưa có nhóm “{ROLE_GROUPS[role]}”. Hãy chạy `python manage.py migrate` trước.")
+            raise CommandError(f"Chưa có nhóm “{ROLES[role].group}”. Hãy chạy `python manage.py migrate` trước.")
 
         creating = user is None
         if creating:
@@ -59,7 +59,7 @@ class Command(BaseCommand):
             if password:
                 user.set_password(password)
             user.save()
-            user.groups.remove(*Group.objects.filter(name__in=ROLE_GROUPS.values()))
+            user.groups.remove(*Group.objects.filter(name__in=GROUP_NAMES))
             user.groups.add(group)
             if not no_author and not Author.objects.filter(user=user).exists():
                 Author.objects.create(name=name or username, user=user)

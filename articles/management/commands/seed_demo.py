@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from articles import importers
 from articles.models import Article, Author, Section, Status
+from articles.roles import EDITOR, REPORTER
 
 DEMO_DIR = Path(importers.__file__).resolve().parent / "demo"
 
@@ -31,8 +32,8 @@ STORIES = {
 }
 # (username, group, author name linked to the login)
 ACCOUNTS = [
-    ("phongvien", "Phóng viên", "Hà Linh"),
-    ("bientap", "Biên tập viên", None),
+    ("phongvien", REPORTER.group, "Hà Linh"),
+    ("bientap", EDITOR.group, None),
 ]
 
 

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import Http404
 
 PAGE_SIZE = 20
+NO_SUCH_PAGE = "Trang này không có."
 _CURSOR = re.compile(r"^(\d{1,17})-(\d{1,18})$")
 
 
@@ -64,7 +65,7 @@ def story_page(queryset, params, size=PAGE_SIZE) -> StoryPage:
     """
     given = [name for name in ("truoc", "sau") if name in params]
     if len(given) > 1:
-        raise Http404("Trang này không có.")
+        raise Http404(NO_SUCH_PAGE)
     page = StoryPage()
     if not given:
         rows = list(queryset.order_by("-published_at", "-id")[:size + 1])
@@ -75,7 +76,7 @@ def story_page(queryset, params, size=PAGE_SIZE) -> StoryPage:
     value = params[given[0]]
     place = parse_cursor(value)
     if place is None:
-        raise Http404("Trang này không có.")
+        raise Http404(NO_SUCH_PAGE)
     stamp, pk = place
     # The named story itself comes first in each query: one query both checks the cursor and reads the page.
     if given[0] == "truoc":
@@ -85,7 +86,7 @@ def story_page(queryset, params, size=PAGE_SIZE) -> StoryPage:
         rows = list(queryset.filter(Q(published_at__gt=stamp) | Q(published_at=stamp, id__gte=pk))
                     .order_by("published_at", "id")[:size + 2])
     if not rows or rows[0].pk != pk or make_cursor(rows[0]) != value:
-        raise Http404("Trang này không có.")
+        raise Http404(NO_SUCH_PAGE)
     rows = rows[1:]
     if given[0] == "truoc":
         page.is_first = False

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 
 from . import seo
+from .bylines import credit_line
 from .models import Article, Section
 
 FEED_SIZE = 30
@@ -65,7 +66,7 @@ class LatestStoriesFeed(Feed):
         return seo.article_modified(item)
 
     def item_author_name(self, item):
-        return ", ".join(b.author.name for b in item.bylines.all()) or None
+        return credit_line(item.bylines.all()) or None
 
     def item_categories(self, item):
         return [item.section.name]

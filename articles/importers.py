@@ -17,7 +17,7 @@ from pathlib import Path
 from django.utils.html import escape
 
 from . import images, text, workflow
-from .models import Article, Author, Byline, Caption, Section, Status
+from .models import Article, Author, Byline, BylineRole, Caption, Section, Status
 
 CAPTION_MAX_CHARS = 300
 BYLINE_MAX_CHARS = 80
@@ -274,9 +274,12 @@ def import_story(story: ParsedStory, *, source_key: str, section: Section, statu
     article.save()
 
     authors = [_author(name) for name in story.bylines]
-    Byline.objects.filter(article=article).exclude(author__in=authors).delete()
+    # The scraped byline names the writers; photographers or translators an editor added stay.
+    writers = Byline.objects.filter(article=article, role=BylineRole.WRITER)
+    writers.exclude(author__in=authors).delete()
     for order, author in enumerate(authors):
-        Byline.objects.update_or_create(article=article, author=author, defaults={"order": order})
+        Byline.objects.update_or_create(article=article, author=author, role=BylineRole.WRITER,
+                                        defaults={"order": order})
 
     credit = photo_credit or (f"Ảnh: {', '.join(a.name for a in authors)}" if authors else "")
     existing = list(article.captions.select_related("photo").order_by("position", "order", "id"))

@@ -388,19 +388,35 @@ class Article(NormalizedTextMixin, models.Model):
         return self.status == Status.PUBLISHED and self.published_at is not None and self.published_at > timezone.now()
 
 
+class BylineRole(models.TextChoices):
+    """What a name on the byline did for the story; the label is what readers see before the names."""
+
+    WRITER = "writer", _("Words")
+    PHOTOS = "photos", _("Photos")
+    VIDEO = "video", _("Video")
+    GRAPHICS = "graphics", _("Graphics")
+    TRANSLATION = "translation", _("Translation")
+
+
 class Byline(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
     author = models.ForeignKey(Author, verbose_name=_("tác giả"), on_delete=models.PROTECT, related_name="bylines")
+    role = models.CharField(_("role"), max_length=20, choices=BylineRole.choices, default=BylineRole.WRITER)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:
         ordering = ["order", "id"]
         verbose_name = _("tác giả bài")
         verbose_name_plural = _("tác giả bài")
-        constraints = [models.UniqueConstraint(fields=["article", "author"], name="unique_byline")]
+        # One person may both write and photograph a story, but not hold the same role twice.
+        constraints = [models.UniqueConstraint(fields=["article", "author", "role"], name="unique_byline_role")]
 
     def __str__(self):
-        return str(self.author)
+        return f"{self.get_role_display()}: {self.author}"
+
+    @property
+    def is_writer(self):
+        return self.role == BylineRole.WRITER
 
 
 class Caption(NormalizedTextMixin, models.Model):

@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from reversion.models import Version
 
 from . import workflow
-from .models import Article, Author, Byline, Caption, Photo, Section
+from .models import Article, Author, Byline, BylineRole, Caption, Photo, Section
 from .rendering import split_blocks
 from .signals import announce_article_changed
 from .text import vietnamese_datetime
@@ -245,7 +245,8 @@ def article_restore(*, article: Article, version: Version, by) -> Article:
                 Author.objects.filter(pk__in=[b["author_id"] for b in bylines]).values_list("pk", flat=True))
             Byline.objects.filter(article=locked).delete()
             Byline.objects.bulk_create([
-                Byline(article=locked, author_id=b["author_id"], order=b["order"])
+                # A revision saved before bylines had roles holds writers.
+                Byline(article=locked, author_id=b["author_id"], order=b["order"], role=b.get("role", BylineRole.WRITER))
                 for b in bylines if b["author_id"] in known_authors
             ])
             captions = _related_rows(version, Caption, locked)

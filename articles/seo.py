@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from . import bylines as credits
+
 DESCRIPTION_CHARS = 200
 
 
@@ -98,6 +100,10 @@ def article_modified(article):
     return article.updated_at or article.published_at
 
 
+def _person(byline):
+    return {"@type": "Person", "name": byline.author.name, "url": absolute(byline.author.get_absolute_url())}
+
+
 def article_structured_data(article, *, lead_caption, bylines, corrections, photos):
     """schema.org NewsArticle (with breadcrumbs) for one story."""
     section_url = article.section.get_absolute_url()
@@ -111,11 +117,14 @@ def article_structured_data(article, *, lead_caption, bylines, corrections, phot
         "articleSection": article.section.name,
         "datePublished": _iso(article.published_at),
         "dateModified": _iso(article_modified(article)),
-        "author": [
-            {"@type": "Person", "name": b.author.name, "url": absolute(b.author.get_absolute_url())} for b in bylines
-        ] or [{"@type": "Organization", "name": settings.NEWSROOM_NAME}],
+        # Writers are the authors; whoever took the photos, filmed, drew or translated is a contributor.
+        "author": [_person(b) for b in credits.writers(bylines)]
+        or [{"@type": "Organization", "name": settings.NEWSROOM_NAME}],
         "publisher": publisher(),
     }
+    contributors = credits.contributors(bylines)
+    if contributors:
+        news["contributor"] = [_person(b) for b in contributors]
     images = [c.photo for c in ([lead_caption] if lead_caption else []) + [c for c in photos if c is not lead_caption]]
     if images:
         news["image"] = [

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from . import images, seo
 from . import search as story_search
+from .bylines import credit_groups
 from .caching import public_page, site_state
 from .models import Article, Author, Byline, Caption, Correction, Section, Status, Tag
 from .pagination import story_page
@@ -210,6 +211,7 @@ def article_context(article):
         "lead_caption": lead,
         "body_items": body_with_photos(article.body, inline),
         "bylines": bylines,
+        "byline_groups": credit_groups(bylines),
         "corrections": corrections,
         "tags": tags,
         "updated_at": updated,

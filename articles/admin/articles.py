@@ -23,6 +23,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html, format_html_join
 
 from .. import presence, revisions, roles, text, views, workflow
+from ..bylines import credit_line
 from ..forms import ArticleAdminForm
 from ..models import Article, Author, Byline, Caption, Correction, Section, Status, Tag, Transition
 from ..signals import announce_article_changed
@@ -169,7 +170,7 @@ class BylineInline(KnownChoicesInlineMixin, StoryInlineMixin, admin.TabularInlin
     model = Byline
     extra = 1
     autocomplete_fields = ["author"]
-    fields = ["author", "order"]
+    fields = ["author", "role", "order"]
 
 
 class CaptionInline(KnownChoicesInlineMixin, StoryInlineMixin, admin.TabularInline):
@@ -347,7 +348,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="tác giả")
     def byline_names(self, article):
-        return ", ".join(byline.author.name for byline in article.bylines.all()) or "—"
+        return credit_line(article.bylines.all()) or "—"
 
     @admin.display(description="xuất bản", ordering="published_at")
     def publish_time(self, article):

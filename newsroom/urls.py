@@ -19,6 +19,7 @@ urlpatterns = [
     path("sitemap-trang.xml", newsroom_sitemaps.pages, name="sitemap-pages"),
     path("sitemap-<int:year>-<int:month>.xml", newsroom_sitemaps.month, name="sitemap-month"),
     path("sitemap-news.xml", newsroom_sitemaps.news, name="sitemap-news"),
+    path("", include("api.urls")),
     path("", include("articles.urls")),
 ]
 

@@ -44,10 +44,12 @@ INSTALLED_APPS = [
     "ckeditor",
     "reversion",
     "articles",
+    "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "api.cors.ApiCorsMiddleware",  # answers the API's CORS preflights before anything else runs
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # No LocaleMiddleware: the site has one language (LANGUAGE_CODE), and its Vary: Accept-Language would
@@ -461,3 +463,7 @@ NEWSROOM_PAGE_CACHE_SECONDS = int(env("NEWSROOM_PAGE_CACHE_SECONDS", "300"))
 NEWSROOM_BROWSER_CACHE_SECONDS = int(env("NEWSROOM_BROWSER_CACHE_SECONDS", "60"))
 NEWSROOM_STALE_SECONDS = int(env("NEWSROOM_STALE_SECONDS", "30"))
 NEWSROOM_STALE_IF_ERROR_SECONDS = int(env("NEWSROOM_STALE_IF_ERROR_SECONDS", "3600"))
+
+# Newsroom: the public API (api/). Origins allowed to read it from a browser: "*" for any (the default: it is
+# public and read-only), a comma-separated list of origins, or empty for no CORS headers at all.
+NEWSROOM_API_CORS_ORIGINS = env_list("NEWSROOM_API_CORS_ORIGINS", "*")

@@ -62,6 +62,11 @@ def public_urls(world):
         reverse("articles:atom-section", kwargs={"slug": section.slug}),
         "/sitemap.xml", "/sitemap-trang.xml", f"/sitemap-{now.year}-{now.month}.xml", "/sitemap-news.xml",
         reverse("articles:search") + "?q=mat+ma", reverse("articles:search") + "?q=noi+dung+chung",
+        # The public API (api/): lists with each filter, the story, its ninjs, and the taxonomies.
+        "/api/v1/articles/", f"/api/v1/articles/?section={section.slug}", f"/api/v1/articles/?tag={tag.slug}",
+        f"/api/v1/articles/?author={author.slug}", "/api/v1/articles/?updated_since=2000-01-01T00:00:00Z",
+        f"/api/v1/articles/{public.pk}/", f"/api/v1/articles/{public.pk}/ninjs",
+        "/api/v1/sections/", "/api/v1/authors/", "/api/v1/tags/", "/api/v1/schema/",
     ]
     for entry in world["hidden"].values():
         urls.append(reverse("articles:search") + f"?q={entry['marker']}")
@@ -81,7 +86,8 @@ def strings_of(response):
 
 
 def test_no_public_endpoint_shows_a_story_that_is_not_public(client, world):
-    """Home, section, tag, author, article (related, JSON-LD), search, feeds, sitemaps: no hidden story, photo, tag."""
+    """Home, section, tag, author, article (related, JSON-LD), search, feeds, sitemaps, the API: no hidden story,
+    photo, tag or author."""
     checked = 0
     for url in public_urls(world):
         response = client.get(url)
@@ -103,13 +109,17 @@ def test_no_public_endpoint_shows_a_story_that_is_not_public(client, world):
 
 
 def test_hidden_stories_own_pages_are_not_found(client, world):
-    """Each non-public story's URL answers 404 (or 410 once withdrawn) and shows none of its text."""
+    """Each non-public story's URL, API answer and ninjs answer 404 (or 410 once withdrawn) and show none of its text."""
     for key, entry in world["hidden"].items():
         response = client.get(entry["story"].get_absolute_url())
         assert response.status_code == (410 if key == "go" else 404)
         page = parse_html(response.content)
         strings = [page.text] + page.attribute_values()
         assert not any(entry["marker"].lower() in s.lower() for s in strings)
+        for url in (f"/api/v1/articles/{entry['story'].pk}/", f"/api/v1/articles/{entry['story'].pk}/ninjs"):
+            response = client.get(url)
+            assert response.status_code == (410 if key == "go" else 404), url
+            assert entry["marker"].lower() not in response.content.decode().lower()
 
 
 def test_tag_and_author_used_only_by_hidden_stories_list_nothing(client, world):

@@ -1,0 +1,135 @@
+"""What the public API shows of stories, sections, authors and tags, as plain data.
+
+Every story comes from Article.objects.published(); an author or tag is listed only while a published story
+carries it. Lists read a fixed number of queries whatever their length (pinned in tests/api/test_api.py).
+"""
+from django.db.models import Exists, OuterRef, Prefetch
+
+from articles import seo
+from articles.models import Article, Author, Byline, Caption, Correction, Section, Tag
+
+# A byline's role (Bài, Ảnh, Video, Đồ họa, Dịch) as the API names it; a byline without one is the writer's.
+DEFAULT_BYLINE_ROLE = "writer"
+
+
+def public_stories():
+    return Article.objects.published()
+
+
+def _bylines():
+    return Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("order", "id"))
+
+
+def for_list(queryset):
+    """Stories with what a list item shows (section, bylines, tags, lead photo with renditions): five queries."""
+    return queryset.select_related("section").defer("body", "search_title", "search_body").prefetch_related(
+        _bylines(),
+        Prefetch("captions", queryset=Caption.objects.filter(is_lead=True).select_related("photo"),
+                 to_attr="lead_captions"),
+        "lead_captions__photo__renditions",
+        "tags",
+    )
+
+
+def for_detail(queryset):
+    """A story with everything the detail shows: every photo with renditions, corrections, tags."""
+    return queryset.select_related("section").defer("search_title", "search_body").prefetch_related(
+        _bylines(),
+        Prefetch("captions", queryset=Caption.objects.select_related("photo")),
+        "captions__photo__renditions",
+        "tags",
+        Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "id")),
+    )
+
+
+def public_authors():
+    """Authors with at least one published story (the others have nothing public to show)."""
+    bylined = Byline.objects.filter(author=OuterRef("pk"), article__in=public_stories().values("pk"))
+    return Author.objects.filter(Exists(bylined))
+
+
+def public_tags():
+    """Tags carried by at least one published story."""
+    tagged = Article.tags.through.objects.filter(tag=OuterRef("pk"), article__in=public_stories().values("pk"))
+    return Tag.objects.filter(Exists(tagged))
+
+
+def public_sections():
+    return Section.objects.all()
+
+
+# --- plain data -------------------------------------------------------------------------------------------
+
+def byline_role(byline) -> str:
+    return getattr(byline, "role", "") or DEFAULT_BYLINE_ROLE
+
+
+def section_data(section) -> dict:
+    return {"id": section.pk, "name": section.name, "slug": section.slug, "description": section.description,
+            "url": seo.absolute(section.get_absolute_url())}
+
+
+def author_data(author) -> dict:
+    return {"id": author.pk, "name": author.name, "slug": author.slug, "bio": author.bio,
+            "url": seo.absolute(author.get_absolute_url())}
+
+
+def tag_data(tag) -> dict:
+    return {"id": tag.pk, "name": tag.name, "slug": tag.slug, "url": seo.absolute(tag.get_absolute_url())}
+
+
+def byline_data(byline) -> dict:
+    author = byline.author
+    return {"name": author.name, "slug": author.slug, "role": byline_role(byline),
+            "url": seo.absolute(author.get_absolute_url())}
+
+
+def renditions_of(photo) -> list[dict]:
+    """The photo's public files, widest last: the resized copies of the whole frame, then the master."""
+    files = [
+        {"href": seo.absolute(r.file.url), "width": r.width, "height": r.height,
+         "format": r.format.lower(), "contenttype": f"image/{r.format.lower()}"}
+        for r in sorted(photo.renditions.all(), key=lambda r: (r.width, r.format)) if not r.crop
+    ]
+    if photo.image:
+        fmt = (photo.format or photo.image.name.rsplit(".", 1)[-1]).lower().replace("jpg", "jpeg")
+        files.append({"href": seo.absolute(photo.image.url), "width": photo.width, "height": photo.height,
+                      "format": fmt, "contenttype": f"image/{fmt}"})
+    return files
+
+
+def photo_data(caption) -> dict:
+    photo = caption.photo
+    return {"id": photo.pk, "caption": caption.text, "alt_text": photo.alt_text, "credit": photo.credit,
+            "is_lead": caption.is_lead, "position": caption.position, "width": photo.width,
+            "height": photo.height, "renditions": renditions_of(photo)}
+
+
+def _times(article) -> dict:
+    return {"published_at": article.published_at, "updated_at": seo.article_modified(article)}
+
+
+def article_summary(article) -> dict:
+    """A story as a list shows it."""
+    lead = article.lead_captions[0] if article.lead_captions else None
+    return {
+        "id": article.pk, "headline": article.title, "kicker": article.kicker, "sapo": article.sapo,
+        "section": section_data(article.section), "bylines": [byline_data(b) for b in article.bylines.all()],
+        "tags": [tag_data(t) for t in article.tags.all()], "lead_photo": photo_data(lead) if lead else None,
+        "canonical_url": seo.absolute(article.get_absolute_url()), **_times(article),
+    }
+
+
+def article_detail(article) -> dict:
+    """A story in full: the sanitised body (cleaned on every save, articles/richtext.py), photos, corrections."""
+    captions = list(article.captions.all())
+    return {
+        "id": article.pk, "headline": article.title, "kicker": article.kicker, "sapo": article.sapo,
+        "body_html": article.body,
+        "section": section_data(article.section), "bylines": [byline_data(b) for b in article.bylines.all()],
+        "tags": [tag_data(t) for t in article.tags.all()],
+        "photos": [photo_data(c) for c in sorted(captions, key=lambda c: (not c.is_lead, c.position, c.order, c.pk))],
+        "corrections": [{"text": c.text, "published_at": c.created_at} for c in article.corrections.all()],
+        "canonical_url": seo.absolute(article.get_absolute_url()),
+        "first_published_at": article.first_published_at or article.published_at, **_times(article),
+    }

@@ -1,0 +1,170 @@
+"""The read-only public API (/api/v1/), on Django Ninja (chosen by measurement: bench/api_choice.py).
+
+Every answer goes through the public page cache (articles/caching.py) like the HTML pages: the same purges,
+Cache-Control, ETag and Last-Modified with 304 answers, and only the query parameters each endpoint declares
+are read or become part of the cache key.
+"""
+from django.conf import settings
+from django.db.models import Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja import Status as Answer
+from ninja.decorators import decorate_view
+from ninja.renderers import JSONRenderer
+
+from articles import seo
+from articles.caching import public_page
+from articles.models import Article, Status
+from articles.pagination import story_page
+
+from . import ninjs, schemas, stories
+
+
+class _Renderer(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}  # Vietnamese as it is, not \u escapes
+
+
+api = NinjaAPI(
+    title=f"{settings.NEWSROOM_NAME}: public API",
+    version="1",
+    description=(
+        "Read-only public API: published stories, sections, authors and tags. Lists are newest first with "
+        "cursor pagination: follow `next` until it is null. Answers carry ETag and Last-Modified; send them "
+        "back (If-None-Match, If-Modified-Since) for a 304. Each story is also served as IPTC ninjs 2.2 at "
+        "/api/v1/articles/{id}/ninjs."
+    ),
+    urls_namespace="api",
+    openapi_url="/schema/",
+    docs_url=None,  # Swagger UI would need inline script and a CDN, both refused by the site's CSP
+    renderer=_Renderer(),
+)
+
+ARTICLE_FILTERS = ("section", "tag", "author", "updated_since")
+LIST_PAGE_SIZE = 100  # authors and tags
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    message = str(exc) if exc.args else _("Not found.")
+    return api.create_response(request, {"detail": message}, status=404)
+
+
+class _BadRequest(Exception):
+    pass
+
+
+@api.exception_handler(_BadRequest)
+def _bad_request(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
+def _next_link(name, query, cursor):
+    if cursor is None:
+        return None
+    params = {key: value for key, value in query.items() if value} | {"cursor": cursor}
+    return seo.absolute(reverse(f"api:{name}") + "?" + urlencode(sorted(params.items())))
+
+
+def _updated_since(value):
+    moment = parse_datetime(value.strip()) if value else None
+    if value and moment is None:
+        raise _BadRequest(_("updated_since must be a time in ISO 8601, e.g. 2026-01-31T08:00:00+07:00."))
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+@api.get("/articles/", response={200: schemas.ArticlePage, 400: schemas.Problem, 404: schemas.Problem},
+         url_name="articles", summary="Published stories, newest first")
+@decorate_view(public_page(parameters=ARTICLE_FILTERS + ("cursor",)))
+def article_list(request, section: str = "", tag: str = "", author: str = "", updated_since: str = "",
+                 cursor: str = ""):
+    """Published stories, 20 a page, newest first. Filters: `section`, `tag` and `author` take slugs;
+    `updated_since` an ISO 8601 time (stories published or edited since). `cursor` comes from `next`."""
+    queryset = stories.public_stories()
+    if section:
+        queryset = queryset.filter(section__slug=section)
+    if tag:
+        queryset = queryset.filter(tags__slug=tag)
+    if author:
+        queryset = queryset.filter(bylines__author__slug=author)
+    since = _updated_since(updated_since)
+    if since is not None:
+        queryset = queryset.filter(Q(updated_at__gte=since) | Q(published_at__gte=since))
+    page = story_page(stories.for_list(queryset), {"truoc": cursor} if cursor else {})
+    query = {"section": section, "tag": tag, "author": author, "updated_since": updated_since}
+    return {"items": [stories.article_summary(a) for a in page.stories],
+            "next": _next_link("articles", query, page.older)}
+
+
+def _public_story(article_id, queryset):
+    article = queryset.filter(pk=article_id).first()
+    if article is None:
+        if Article.objects.filter(pk=article_id, status=Status.UNPUBLISHED).exists():
+            return None
+        raise Http404(_("No such story."))
+    return article
+
+
+@api.get("/articles/{int:article_id}/", response={200: schemas.ArticleOut, 404: schemas.Problem,
+                                                  410: schemas.Problem},
+         url_name="article", summary="One published story")
+@decorate_view(public_page)
+def article_detail(request, article_id: int):
+    """A published story: body, bylines with roles, photos with renditions, corrections. A story taken down
+    answers 410."""
+    article = _public_story(article_id, stories.for_detail(stories.public_stories()))
+    if article is None:
+        return Answer(410, {"detail": _("This story has been taken down.")})
+    return stories.article_detail(article)
+
+
+@api.get("/articles/{int:article_id}/ninjs", response={200: dict, 404: schemas.Problem, 410: schemas.Problem},
+         url_name="article-ninjs", summary="One published story as IPTC ninjs 2.2")
+@decorate_view(public_page)
+def article_ninjs(request, article_id: int):
+    """The story as IPTC ninjs 2.2 JSON (https://iptc.org/standards/ninjs/): headlines, bodies, people with
+    their roles, subjects, photos as associations with renditions and credits. A story taken down answers 410."""
+    article = _public_story(article_id, stories.for_detail(stories.public_stories()))
+    if article is None:
+        return Answer(410, {"detail": _("This story has been taken down.")})
+    return ninjs.story_ninjs(article)
+
+
+def _keyset_page(name, queryset, to_data, after):
+    try:
+        after_id = int(after) if after else 0
+    except ValueError:
+        raise _BadRequest(_("This cursor is not valid.")) from None
+    rows = list(queryset.filter(pk__gt=after_id).order_by("pk")[:LIST_PAGE_SIZE + 1])
+    more = len(rows) > LIST_PAGE_SIZE
+    rows = rows[:LIST_PAGE_SIZE]
+    return {"items": [to_data(row) for row in rows],
+            "next": _next_link(name, {}, str(rows[-1].pk) if more else None)}
+
+
+@api.get("/sections/", response=schemas.SectionList, url_name="sections", summary="Sections, in menu order")
+@decorate_view(public_page)
+def section_list(request):
+    return {"items": [stories.section_data(s) for s in stories.public_sections()]}
+
+
+@api.get("/authors/", response={200: schemas.AuthorPage, 400: schemas.Problem}, url_name="authors",
+         summary="Authors of published stories")
+@decorate_view(public_page(parameters=("cursor",)))
+def author_list(request, cursor: str = ""):
+    """Authors bylined on at least one published story, 100 a page."""
+    return _keyset_page("authors", stories.public_authors(), stories.author_data, cursor)
+
+
+@api.get("/tags/", response={200: schemas.TagPage, 400: schemas.Problem}, url_name="tags",
+         summary="Tags of published stories")
+@decorate_view(public_page(parameters=("cursor",)))
+def tag_list(request, cursor: str = ""):
+    """Tags carried by at least one published story, 100 a page."""
+    return _keyset_page("tags", stories.public_tags(), stories.tag_data, cursor)

@@ -2,8 +2,8 @@
 
 What maps where: the title is the "main" headline and the kicker a "kicker" headline; the sapo is the
 "summary" description and each correction (Đính chính) a "correction" description; the sanitised body is
-the "main" body as text/html; bylines make `by` ("Bài: Nông Vui - Ảnh: Hà Linh") and `people` with a `rel`
-per role; tags are `subjects` and the section a subject with rel "section"; each photo is an association
+the "main" body as text/html; bylines make `by` (the page's credit line, "Bài: Nông Vui - Ảnh: Hà Linh")
+and `people` with a `rel` per role; tags are `subjects` and the section a subject with rel "section"; each photo is an association
 (the lead one named "featureimage") of type picture with its caption, alt text, credit and renditions.
 `uri` is the story's address in this API: it does not change when the slug or section does.
 Checked against the official schema in tests/api/test_ninjs.py.
@@ -15,28 +15,20 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from articles import seo
+from articles.bylines import credit_line
 
 from . import stories
 
 NINJS_VERSION = "2.2"
-# A byline's role as ninjs people[].rel, and as the Vietnamese label of the `by` line.
+# A byline's role (articles.models.BylineRole) as ninjs people[].rel.
 PEOPLE_REL = {
     "writer": "author", "photos": "photographer", "video": "videographer",
     "graphics": "graphic-artist", "translation": "translator",
 }
-ROLE_LABELS = {"writer": "Bài", "photos": "Ảnh", "video": "Video", "graphics": "Đồ họa", "translation": "Dịch"}
 
 
 def _iso(value):
     return value.isoformat() if value else None
-
-
-def by_line(bylines) -> str:
-    """'Bài: Nông Vui, Hà Thu - Ảnh: Hà Linh': names grouped by role, in byline order."""
-    groups = {}
-    for byline in bylines:
-        groups.setdefault(stories.byline_role(byline), []).append(byline.author.name)
-    return " - ".join(f"{ROLE_LABELS.get(role, role)}: {', '.join(names)}" for role, names in groups.items())
 
 
 def _photo_uri(photo) -> str:
@@ -91,7 +83,7 @@ def story_ninjs(article) -> dict:
         "headlines": headlines,
         "bodies": [{"role": "main", "contenttype": "text/html", "value": article.body,
                     "charcount": len(body_text), "wordcount": len(body_text.split())}],
-        "people": [{"name": b.author.name, "rel": PEOPLE_REL.get(stories.byline_role(b), "contributor"),
+        "people": [{"name": b.author.name, "rel": PEOPLE_REL.get(b.role, "contributor"),
                     "uri": seo.absolute(b.author.get_absolute_url()), "literal": b.author.slug} for b in bylines],
         "subjects": [{"name": article.section.name, "rel": "section", "literal": article.section.slug,
                       "uri": seo.absolute(article.section.get_absolute_url())}]
@@ -104,7 +96,7 @@ def story_ninjs(article) -> dict:
     if descriptions:
         data["descriptions"] = descriptions
     if bylines:
-        data["by"] = by_line(bylines)
+        data["by"] = credit_line(bylines)
     if captions:
         data["associations"] = [_association(c, "featureimage" if c.is_lead else f"photo{index}")
                                 for index, c in enumerate(captions, start=1)]

@@ -8,10 +8,6 @@ from django.db.models import Exists, OuterRef, Prefetch
 from articles import seo
 from articles.models import Article, Author, Byline, Caption, Correction, Section, Tag
 
-# A byline's role (Bài, Ảnh, Video, Đồ họa, Dịch) as the API names it; a byline without one is the writer's.
-DEFAULT_BYLINE_ROLE = "writer"
-
-
 def public_stories():
     return Article.objects.published()
 
@@ -60,10 +56,6 @@ def public_sections():
 
 # --- plain data -------------------------------------------------------------------------------------------
 
-def byline_role(byline) -> str:
-    return getattr(byline, "role", "") or DEFAULT_BYLINE_ROLE
-
-
 def section_data(section) -> dict:
     return {"id": section.pk, "name": section.name, "slug": section.slug, "description": section.description,
             "url": seo.absolute(section.get_absolute_url())}
@@ -80,7 +72,7 @@ def tag_data(tag) -> dict:
 
 def byline_data(byline) -> dict:
     author = byline.author
-    return {"name": author.name, "slug": author.slug, "role": byline_role(byline),
+    return {"name": author.name, "slug": author.slug, "role": byline.role,
             "url": seo.absolute(author.get_absolute_url())}
 
 

@@ -19,7 +19,7 @@ from ninja.renderers import JSONRenderer
 
 from articles import seo
 from articles.caching import public_page
-from articles.models import Article, Status
+from articles.models import Article, Byline, Status
 from articles.pagination import story_page
 
 from . import ninjs, schemas, stories
@@ -92,7 +92,8 @@ def article_list(request, section: str = "", tag: str = "", author: str = "", up
     if tag:
         queryset = queryset.filter(tags__slug=tag)
     if author:
-        queryset = queryset.filter(bylines__author__slug=author)
+        # A subquery, not a join: one person may hold two roles on a story, which would list it twice.
+        queryset = queryset.filter(pk__in=Byline.objects.filter(author__slug=author).values("article_id"))
     since = _updated_since(updated_since)
     if since is not None:
         queryset = queryset.filter(Q(updated_at__gte=since) | Q(published_at__gte=since))

@@ -77,7 +77,7 @@ def drf_urlpatterns():
         url = serializers.SerializerMethodField()
 
         def get_role(self, byline):
-            return stories.byline_role(byline)
+            return byline.role
 
         def get_url(self, byline):
             return seo.absolute(byline.author.get_absolute_url())

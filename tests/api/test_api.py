@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import workflow
-from articles.models import Correction, Status, Tag
+from articles.models import Byline, Correction, Status, Tag
 from tests.factories import make_article, make_author, make_caption, make_photo, make_section
 
 pytestmark = pytest.mark.django_db
@@ -245,3 +245,13 @@ def test_detail_reads_a_fixed_number_of_queries(client, published_article):
         make_caption(published_article)
     Correction.objects.create(article=published_article, text="Đính chính.")
     assert cold_queries(client, detail_url(published_article)) == first == 7
+
+
+def test_bylines_carry_their_roles_and_two_roles_list_a_story_once(client, section, author):
+    """A writer who also took the photos appears with both roles, and the author filter lists the story once."""
+    story = stories_in(section, 1, authors=[author])[0]
+    Byline.objects.create(article=story, author=author, role="photos", order=1)
+    data = client.get(f"{LIST}?author={author.slug}").json()
+    assert [item["id"] for item in data["items"]] == [story.pk]
+    assert [(b["name"], b["role"]) for b in data["items"][0]["bylines"]] == [("Nông Vui", "writer"),
+                                                                           ("Nông Vui", "photos")]

@@ -6,7 +6,7 @@ import jsonschema
 import pytest
 from django.utils import timezone
 
-from articles.models import Correction, Status, Tag
+from articles.models import Byline, Correction, Status, Tag
 from tests.factories import make_article, make_author, make_caption, make_photo
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,7 @@ def test_full_story_is_valid_ninjs_with_people_subjects_and_photos(client, secti
     assert document["headlines"] == [{"role": "main", "value": "Khánh thành cầu Nà Phặc"},
                                      {"role": "kicker", "value": "Giao thông"}]
     assert document["bodies"][0]["contenttype"] == "text/html" and "Đoạn thứ nhất." in document["bodies"][0]["value"]
-    assert document["by"] == "Bài: Nông Vui, Hà Linh"
+    assert document["by"] == "Nông Vui, Hà Linh"  # writers only: a plain list of names, as on the page
     assert [(p["name"], p["rel"]) for p in document["people"]] == [("Nông Vui", "author"), ("Hà Linh", "author")]
     assert {(s["name"], s["rel"]) for s in document["subjects"]} == {("Thời sự", "section"), ("Cầu đường", "about")}
     lead, second = document["associations"]
@@ -81,3 +81,18 @@ def test_ninjs_of_a_hidden_story_is_not_served(client, section):
     assert client.get(f"/api/v1/articles/{draft.pk}/ninjs").status_code == 404
     assert client.get(f"/api/v1/articles/{scheduled.pk}/ninjs").status_code == 404
     assert client.get(f"/api/v1/articles/{gone.pk}/ninjs").status_code == 410
+
+
+def test_byline_roles_map_to_ninjs_people_roles(client, section):
+    """A photographer, a translator and a graphic artist beside the writer: each with its rel, and the credit line."""
+    writer, photographer = make_author("Nông Vui"), make_author("Hà Linh")
+    translator, artist = make_author("Lý Minh"), make_author("Hà Thu")
+    story = make_article("Phóng sự ảnh", section=section, status=Status.PUBLISHED, authors=[writer])
+    for order, (author, role) in enumerate([(photographer, "photos"), (translator, "translation"),
+                                            (artist, "graphics")], start=1):
+        Byline.objects.create(article=story, author=author, role=role, order=order)
+    document = ninjs_of(client, story)
+    validate(document)
+    assert [(p["name"], p["rel"]) for p in document["people"]] == [
+        ("Nông Vui", "author"), ("Hà Linh", "photographer"), ("Lý Minh", "translator"), ("Hà Thu", "graphic-artist")]
+    assert document["by"] == "Bài: Nông Vui - Ảnh: Hà Linh - Đồ họa: Hà Thu - Dịch: Lý Minh"

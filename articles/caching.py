@@ -45,22 +45,26 @@ from .signals import article_changed
 
 STATE_KEY = "public:state"
 PAGE_KEY_PREFIX = "public:page:"
-# How long the server keeps a page, and how long browsers and CDNs may (the server is purged, they are not).
-PAGE_SECONDS = getattr(settings, "NEWSROOM_PAGE_CACHE_SECONDS", 300)
-BROWSER_SECONDS = getattr(settings, "NEWSROOM_BROWSER_CACHE_SECONDS", 60)
-STALE_SECONDS = getattr(settings, "NEWSROOM_STALE_SECONDS", 30)
 STATE_SECONDS = 3600
-# With the database down, a page past its freshness is still served for this long (and CDNs are told they may
-# do the same with stale-if-error): readers get the last good page instead of the 503 page. Content purged
-# meanwhile (an unpublished story) is never served this way: a purge removes the site state these pages need.
-STALE_IF_ERROR_SECONDS = getattr(settings, "NEWSROOM_STALE_IF_ERROR_SECONDS", 3600)
-# Second level in each process's memory: pages and the site state are trusted for this many seconds
-# without asking the shared cache. 0 (dev and tests) asks it on every request, so a change made on one
-# server shows on every server at once; 1 (production's default) saves the round trip to Redis on hot
-# pages, at the price of up to one second before another server notices a change (its own show at once).
-LOCAL_SECONDS = getattr(settings, "NEWSROOM_PAGE_CACHE_LOCAL_SECONDS", 0)
-if settings.CACHES["default"]["BACKEND"].endswith("DummyCache"):
-    LOCAL_SECONDS = 0  # caching turned off on purpose: no copy in memory either
+# How long pages are kept, by the server and by browsers and CDNs (the server is purged, they are not), and how
+# long a page past its freshness is still served with the database down (CDNs are told they may do the same
+# with stale-if-error): settings.NEWSROOM_PAGE_CACHE_SECONDS, _BROWSER_CACHE_SECONDS, _STALE_SECONDS and
+# _STALE_IF_ERROR_SECONDS, read on each request. Content purged meanwhile (an unpublished story) is never
+# served stale: a purge removes the site state these pages need.
+
+
+def _local_seconds():
+    """How long this process trusts its own copy of the site state and hot pages (the second level).
+
+    0 (dev and tests) asks the shared cache on every request, so a change made on one server shows on every
+    server at once; 1 (production's default) saves the round trip to Redis on hot pages, at the price of up to
+    one second before another server notices a change (its own show at once).
+    """
+    if settings.CACHES["default"]["BACKEND"].endswith("DummyCache"):
+        return 0  # caching turned off on purpose: no copy in memory either
+    return settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS
+
+
 LOCAL_PAGES = 500
 # A story in one of these states, or one that has ever been out, has (or had) a public page.
 PUBLIC_STATUSES = (Status.PUBLISHED, Status.UNPUBLISHED)
@@ -87,7 +91,7 @@ def _compute_state(now, fallback=None):
         "built": now,
     }
     # Kept past its validity (see _valid_state) so that a database outage still finds it.
-    cache.set(STATE_KEY, state, STATE_SECONDS + STALE_IF_ERROR_SECONDS)
+    cache.set(STATE_KEY, state, STATE_SECONDS + settings.NEWSROOM_STALE_IF_ERROR_SECONDS)
     return state
 
 
@@ -119,9 +123,9 @@ class _LocalCache:
     def clear(self):
         self.state, self.checked, self.pages = None, 0.0, OrderedDict()
 
-    def fresh_state(self, now):
+    def fresh_state(self, now, seconds):
         state = self.state
-        if state is not None and now - self.checked < LOCAL_SECONDS and _valid_state(state, now):
+        if state is not None and now - self.checked < seconds and _valid_state(state, now):
             return state
         return None
 
@@ -259,11 +263,11 @@ def _cacheable(request, response) -> bool:
 
 def _public_headers(request, response, entry, now):
     fresh = max(0, int(entry["expires"] - now))
-    max_age = min(BROWSER_SECONDS, fresh)
-    stale = min(STALE_SECONDS, fresh - max_age)
+    max_age = min(settings.NEWSROOM_BROWSER_CACHE_SECONDS, fresh)
+    stale = min(settings.NEWSROOM_STALE_SECONDS, fresh - max_age)
     directives = {"public": True, "max_age": max_age}
-    if STALE_IF_ERROR_SECONDS:
-        directives["stale_if_error"] = STALE_IF_ERROR_SECONDS
+    if settings.NEWSROOM_STALE_IF_ERROR_SECONDS:
+        directives["stale_if_error"] = settings.NEWSROOM_STALE_IF_ERROR_SECONDS
     if stale > 0:
         directives["stale_while_revalidate"] = stale
     patch_cache_control(response, **directives)
@@ -296,7 +300,9 @@ def public_page(view=None, *, parameters=(), shared=True):
             _purge_shared_state()
         key = page_key(request)
         now = time.time()
-        state = _local.fresh_state(now) if LOCAL_SECONDS else None
+        local_seconds = _local_seconds()
+        stale_if_error = settings.NEWSROOM_STALE_IF_ERROR_SECONDS
+        state = _local.fresh_state(now, local_seconds) if local_seconds else None
         if state is not None:
             request._newsroom_state = state
             entry = _local.page(key)
@@ -312,7 +318,7 @@ def public_page(view=None, *, parameters=(), shared=True):
             else:
                 state = site_state(request)
             entry = found.get(key)
-            if LOCAL_SECONDS:
+            if local_seconds:
                 _local.remember_state(state, now)
                 if entry is not None:
                     _local.remember_page(key, entry)
@@ -327,14 +333,14 @@ def public_page(view=None, *, parameters=(), shared=True):
                 response.render()
         except DATABASE_ERRORS:
             if not (entry and entry["generation"] == state["generation"]
-                    and now < entry["expires"] + STALE_IF_ERROR_SECONDS):
+                    and now < entry["expires"] + stale_if_error):
                 raise
             response = HttpResponse(entry["content"], content_type=entry["content_type"])
             response["X-Page-Cache"] = "stale"
             return _public_headers(request, response, entry, now)
         if not _cacheable(request, response):
             return response
-        expires = now + PAGE_SECONDS
+        expires = now + settings.NEWSROOM_PAGE_CACHE_SECONDS
         if state["next_publish"] is not None:
             expires = min(expires, state["next_publish"])
         entry = {
@@ -346,8 +352,8 @@ def public_page(view=None, *, parameters=(), shared=True):
             "expires": expires,
         }
         if expires > now:
-            cache.set(key, entry, max(1, math.ceil(expires - now)) + STALE_IF_ERROR_SECONDS)
-            if LOCAL_SECONDS:
+            cache.set(key, entry, max(1, math.ceil(expires - now)) + stale_if_error)
+            if local_seconds:
                 _local.remember_page(key, entry)
         response["X-Page-Cache"] = "miss"
         return _public_headers(request, response, entry, now)

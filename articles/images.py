@@ -45,8 +45,6 @@ MASTER_QUALITY = 90
 # old template may link to, never a 48 MP file. The upload itself is kept whole in the originals storage.
 MASTER_MAX_SIDE = 2560
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-DEFAULT_MAX_PIXELS = 50_000_000  # a 48-megapixel phone photo passes; a decompression bomb does not
 MAX_SIDE = 20_000
 # What a public <img sizes> says when the caller does not: the story column is 46rem wide (site.css).
 DEFAULT_SIZES = "(min-width: 48rem) 46rem, 100vw"
@@ -54,11 +52,11 @@ CACHE_TIMEOUT = 60 * 60 * 24 * 7
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "NEWSROOM_PHOTO_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return settings.NEWSROOM_PHOTO_MAX_BYTES
 
 
 def max_pixels() -> int:
-    return int(getattr(settings, "NEWSROOM_PHOTO_MAX_PIXELS", DEFAULT_MAX_PIXELS))
+    return settings.NEWSROOM_PHOTO_MAX_PIXELS
 
 
 # Pillow's own bomb guard: it warns above MAX_IMAGE_PIXELS and refuses above twice that, as soon as a header

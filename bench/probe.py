@@ -36,7 +36,7 @@ COLD_URLS = 30_000
 
 
 def _setup_django():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings.production")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     import django
 
     django.setup()

@@ -28,7 +28,7 @@ IMAGE_SIZES = [(1600, 1067), (1200, 800), (1067, 1600), (1600, 900), (800, 800),
 
 
 def _setup_django():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings.production")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     import django
 
     django.setup()

@@ -19,10 +19,10 @@ def free_port():
 
 
 def bench_env(database_url, *, cache_url, key_prefix, static_root, media_root, site_url="http://127.0.0.1:8000"):
-    """The environment of every bench process: production settings, plain HTTP on loopback."""
+    """The environment of every bench process: production settings (bench/settings.py), plain HTTP on loopback."""
     env = dict(os.environ)
     env.update({
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings.production",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
         "DJANGO_DEBUG": "0",
         # Plain HTTP on loopback: no redirect to HTTPS, no Secure-only cookies, no HSTS.
@@ -35,7 +35,6 @@ def bench_env(database_url, *, cache_url, key_prefix, static_root, media_root, s
         "DATABASE_URL": database_url,
         "CACHE_URL": cache_url,
         "CACHE_KEY_PREFIX": key_prefix,
-        "NEWSROOM_BENCH_VIEWS": "1",
         "NEWSROOM_SITE_URL": site_url,
         "DJANGO_STATIC_ROOT": str(static_root),
         "DJANGO_MEDIA_ROOT": str(media_root),

@@ -1,8 +1,8 @@
 """The framework floor for the bench: a view that does nothing but answer a small fixed page.
 
-Routed only when NEWSROOM_BENCH_VIEWS=1 (newsroom/urls.py), so a real deployment never has it. It still goes
-through every middleware the site has, which is the point: the gap between it and a static file is what
-Django itself costs, and the gap between it and a story page is what the newsroom's code costs.
+Routed only by the bench's own settings (bench/settings.py, bench/urls.py), so a real deployment never has it.
+It still goes through every middleware the site has, which is the point: the gap between it and a static file
+is what Django itself costs, and the gap between it and a story page is what the newsroom's code costs.
 """
 from django.http import HttpResponse
 from django.urls import path

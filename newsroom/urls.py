@@ -29,12 +29,6 @@ handler400 = "newsroom.errors.bad_request"
 handler404 = "articles.views.page_not_found"
 handler500 = "newsroom.errors.server_error"
 
-if settings.NEWSROOM_BENCH_VIEWS:
-    # The benchmark's reference view (bench/views.py); only ever routed when the bench turns it on.
-    from bench.views import urlpatterns as bench_urlpatterns
-
-    urlpatterns = bench_urlpatterns + urlpatterns
-
 if settings.DEBUG:
     from django.conf.urls.static import static
 

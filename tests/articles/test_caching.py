@@ -203,11 +203,11 @@ def test_cached_pages_carry_no_per_request_nonce(client, published_article):
 
 
 @pytest.fixture
-def local_level(monkeypatch):
+def local_level(settings):
     """The optional per-process level, on for one second."""
     from articles import caching
 
-    monkeypatch.setattr(caching, "LOCAL_SECONDS", 1)
+    settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS = 1
     caching.invalidate()
     yield
     caching.invalidate()

@@ -4,7 +4,7 @@ Django's changelist turns most bad lookups into its "incorrect lookup" redirect 
 (PostgreSQL refuses it), a year past 9999, an integer past 64 bits or a broken __regex pattern got past
 it to the database driver or the database. Here every admin URL first screens its query string (a
 Vietnamese 400 page), and every registered ModelAdmin gets GuardedChangeListMixin, which checks the
-finished list query before it runs, and security.py's hook that picks the editor's CSP from the form.
+finished list query before it runs, and newsroom/security.py's hook that picks the editor's CSP from the form.
 Nothing is checked field by field, so a new ModelAdmin, filter or date field is covered by registering it.
 The site is admin.site through newsroom/apps.py's NewsroomAdminConfig.
 """
@@ -21,7 +21,7 @@ from django.db.models.constants import LOOKUP_SEP
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 
-from articles.security import RichTextEditorPolicyMixin
+from newsroom.security import RichTextEditorPolicyMixin
 
 logger = logging.getLogger(__name__)
 

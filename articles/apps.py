@@ -7,12 +7,18 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        """Wire the app's signal handlers, here rather than as a side effect of importing a module."""
+        from django.core.signals import setting_changed
+        from django.db.models.signals import post_migrate, pre_save
 
-        from .roles import sync_roles
+        from . import caching, models, richtext, roles
 
         # After auth's own post_migrate handler has made the permissions: a permission added to a role reaches
         # databases migrated before it was added.
-        post_migrate.connect(sync_roles, sender=self, dispatch_uid="articles.roles.sync_roles")
-        # The public page cache listens to content changes (post_save, article_changed) from here on.
-        from . import caching  # noqa: F401
+        post_migrate.connect(roles.sync_roles, sender=self, dispatch_uid="articles.roles.sync_roles")
+        # Raw saves (a django-reversion revert, loaddata) skip Article.save(): the body is cleaned on them too.
+        pre_save.connect(richtext.sanitize_body_before_save, sender=models.Article,
+                         dispatch_uid="richtext-sanitize-body")
+        setting_changed.connect(models.forget_originals_storage, dispatch_uid="articles-originals-storage")
+        # The public page cache purges on every change to what the public sees.
+        caching.listen_for_changes()

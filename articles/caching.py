@@ -215,13 +215,19 @@ def content_changed(sender=None, instance=None, signal=None, **kwargs):
     transaction.on_commit(invalidate)
 
 
-# Transition rows mark every status change (workflow.py writes status with update(), which sends no post_save).
-pre_save.connect(_remember_if_public, sender=Article, dispatch_uid="public-cache-article-before")
-for _model in (Article, Author, Byline, Caption, Correction, Photo, Section, Tag, Transition):
-    post_save.connect(content_changed, sender=_model, dispatch_uid=f"public-cache-save-{_model.__name__}")
-    post_delete.connect(content_changed, sender=_model, dispatch_uid=f"public-cache-delete-{_model.__name__}")
-m2m_changed.connect(content_changed, sender=Article.tags.through, dispatch_uid="public-cache-tags")
-article_changed.connect(content_changed, dispatch_uid="public-cache-article-changed")
+# Every model whose rows a public page shows. Transition rows mark every status change (workflow.py writes
+# status with update(), which sends no post_save).
+PUBLIC_MODELS = (Article, Author, Byline, Caption, Correction, Photo, Section, Tag, Transition)
+
+
+def listen_for_changes():
+    """Purge on every change to what the public sees (called once, from ArticlesConfig.ready())."""
+    pre_save.connect(_remember_if_public, sender=Article, dispatch_uid="public-cache-article-before")
+    for model in PUBLIC_MODELS:
+        post_save.connect(content_changed, sender=model, dispatch_uid=f"public-cache-save-{model.__name__}")
+        post_delete.connect(content_changed, sender=model, dispatch_uid=f"public-cache-delete-{model.__name__}")
+    m2m_changed.connect(content_changed, sender=Article.tags.through, dispatch_uid="public-cache-tags")
+    article_changed.connect(content_changed, dispatch_uid="public-cache-article-changed")
 
 
 def is_private_request(request) -> bool:

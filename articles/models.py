@@ -8,9 +8,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
-from django.core.signals import setting_changed
 from django.db import models, transaction
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import LazyObject, empty
@@ -37,8 +35,8 @@ class _OriginalsStorage(LazyObject):
 _originals_storage = _OriginalsStorage()
 
 
-@receiver(setting_changed)
-def _forget_originals_storage(*, setting, **kwargs):
+def forget_originals_storage(*, setting, **kwargs):
+    """Look the originals storage up again when a test changes STORAGES (setting_changed, wired in ready())."""
     if setting == "STORAGES":
         _originals_storage._wrapped = empty
 

@@ -1,6 +1,6 @@
 """Sanitising rich-text bodies: the one allow-list every save path goes through.
 
-Article.save() calls sanitize_html(), and a pre_save hook (below) repeats it for raw saves, so the
+Article.save() calls sanitize_html(), and a pre_save hook (below, wired in apps.py) repeats it for raw saves, so the
 admin form, the importer, the workflow functions, a revision restore, loaddata and any script that
 saves a story all store the same reduced HTML, whatever the editor or a crafted POST sent. Bulk paths
 that bypass both (QuerySet.update, bulk_update, bulk_create) must not write `body`;
@@ -9,7 +9,6 @@ tests/security/test_richtext.py scans the project for them.
 import re
 
 import nh3
-from django.db.models.signals import pre_save
 
 # What a newspaper story needs: paragraphs, sub-headings, emphasis, links, lists, quotes, simple
 # tables. No images (photos go in as captions through the photo pipeline), no embeds, no forms,
@@ -72,11 +71,10 @@ def sanitize_html(html: str) -> str:
     ).strip()
 
 
-def _sanitize_body_before_save(sender, instance, raw=False, **kwargs):
-    # Article.save() already sanitises; this also covers the saves that skip it: a django-reversion
-    # revert and loaddata write deserialised objects with save_base(raw=True).
+def sanitize_body_before_save(sender, instance, raw=False, **kwargs):
+    """Clean a story's body on every save (pre_save, connected in ArticlesConfig.ready()).
+
+    Article.save() already sanitises; this also covers the saves that skip it: a django-reversion revert and
+    loaddata write deserialised objects with save_base(raw=True).
+    """
     instance.body = sanitize_html(instance.body)
-
-
-# A lazy "app_label.Model" sender: this module is imported by models.py, before the model class exists.
-pre_save.connect(_sanitize_body_before_save, sender="articles.Article", dispatch_uid="richtext-sanitize-body")

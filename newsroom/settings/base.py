@@ -46,7 +46,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
 # A refused form (missing or stale CSRF token) gets a Vietnamese 403 page.
-CSRF_FAILURE_VIEW = "articles.security.csrf_failure"
+CSRF_FAILURE_VIEW = "newsroom.security.csrf_failure"
 
 
 # --- Database (dj-database-url) ----------------------------------------------------------------------------
@@ -68,11 +68,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"})
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 # An optional read replica: anonymous public reads go to it, the admin and the workflow to the primary
-# (articles/routers.py says why it is done with a middleware and not with .using() in the views).
+# (newsroom/routers.py says why it is done with a middleware and not with .using() in the views).
 DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", "")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = database(DATABASE_REPLICA_URL, test_options={"MIRROR": "default"})
-    DATABASE_ROUTERS = ["articles.routers.PrimaryReplicaRouter"]
+    DATABASE_ROUTERS = ["newsroom.routers.PrimaryReplicaRouter"]
 
 
 # --- Applications and middleware ---------------------------------------------------------------------------
@@ -98,7 +98,7 @@ MIDDLEWARE = [
     # CSPMiddleware writes the header; the newsroom's middleware just inside it gives the admin and media
     # files their own policies (SECURITY.md).
     "csp.middleware.CSPMiddleware",
-    "articles.security.SecurityHeadersMiddleware",
+    "newsroom.security.SecurityHeadersMiddleware",
     "api.cors.ApiCorsMiddleware",  # answers the API's CORS preflights before the site's own middleware runs
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -108,7 +108,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # With a replica, anonymous public reads go to it; it needs to know who is logged in.
-    *(["articles.routers.PublicReadsMiddleware"] if DATABASE_REPLICA_URL else []),
+    *(["newsroom.routers.PublicReadsMiddleware"] if DATABASE_REPLICA_URL else []),
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A database that cannot be reached becomes the Vietnamese 503 page (rendered without the database by
@@ -339,16 +339,16 @@ AUTH_PASSWORD_VALIDATORS = [
 # every account, until the cool-off has passed. The axes backend must come first so that it refuses a
 # locked-out login before the password is even checked.
 AUTHENTICATION_BACKENDS = [
-    "articles.security.LoginThrottleBackend",
+    "newsroom.security.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(env("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(env("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "articles.security.lockout_response"
-AXES_USERNAME_CALLABLE = "articles.security.throttled_username"
-AXES_CLIENT_IP_CALLABLE = "articles.security.client_address"  # reads NEWSROOM_TRUSTED_PROXY_COUNT
+AXES_LOCKOUT_CALLABLE = "newsroom.security.lockout_response"
+AXES_USERNAME_CALLABLE = "newsroom.security.throttled_username"
+AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_address"  # reads NEWSROOM_TRUSTED_PROXY_COUNT
 AXES_HTTP_RESPONSE_CODE = 429
 
 
@@ -396,7 +396,7 @@ def content_security_policies(**extra_directives):
         "frame-src": [SELF],
     }
     # Only the admin pages whose form has the rich-text editor, as the view says (RichTextEditorPolicyMixin in
-    # articles/security.py; never guessed from the page's text, which a story can fill with anything): CKEditor 4
+    # newsroom/security.py; never guessed from the page's text, which a story can fill with anything): CKEditor 4
     # wires its toolbar with inline event handlers and starts its editing iframe with an inline script, so
     # script-src needs 'unsafe-inline' there (and no nonce, which would make browsers ignore it). Every other
     # admin page keeps the strict script rule. Switching editors (NEWSROOM_BODY_WIDGET) means revisiting this.

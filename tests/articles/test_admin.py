@@ -531,7 +531,7 @@ def _script_src(response):
 
 
 def test_inline_script_exception_is_limited_to_the_story_form(client, editor, reporter, section):
-    """Only the story form (which carries CKEditor 4) gets the editor's script rule (articles/security.py); the
+    """Only the story form (which carries CKEditor 4) gets the editor's script rule (newsroom/security.py); the
     list, history, desk and preview keep the strict one."""
     article = story(reporter, section)
     client.force_login(editor)

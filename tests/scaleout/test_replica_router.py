@@ -9,17 +9,17 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
-from articles.routers import PrimaryReplicaRouter, replica_reads
+from newsroom.routers import PrimaryReplicaRouter, replica_reads
 from tests import factories
 
-ROUTED = {"DATABASE_ROUTERS": ["articles.routers.PrimaryReplicaRouter"]}
+ROUTED = {"DATABASE_ROUTERS": ["newsroom.routers.PrimaryReplicaRouter"]}
 both_databases = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
 
 
 def routed_middleware(settings):
     middleware = list(settings.MIDDLEWARE)
     middleware.insert(middleware.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-                      "articles.routers.PublicReadsMiddleware")
+                      "newsroom.routers.PublicReadsMiddleware")
     return middleware
 
 

@@ -54,7 +54,7 @@ def fail(username, times, ip="203.0.113.7"):
 
 def test_settings_lock_by_account_and_by_address():
     """The axes backend comes first, and both the username and the address are lockout keys."""
-    assert settings.AUTHENTICATION_BACKENDS[0] == "articles.security.LoginThrottleBackend"
+    assert settings.AUTHENTICATION_BACKENDS[0] == "newsroom.security.LoginThrottleBackend"
     assert settings.AXES_LOCKOUT_PARAMETERS == ["username", "ip_address"]
     assert settings.AXES_COOLOFF_TIME >= datetime.timedelta(minutes=5)
     assert "axes.middleware.AxesMiddleware" in settings.MIDDLEWARE

@@ -1,0 +1,26 @@
+"""Wiring happens in AppConfig.ready(), never as a side effect of importing a module."""
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def connections_at_import(path):
+    """The lines of a module that connect a signal outside any function: a .connect() call or @receiver."""
+    found = []
+    for statement in ast.parse(path.read_text()).body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found += [statement.lineno for decorator in statement.decorator_list
+                      if "receiver" in ast.unparse(decorator)]
+            continue
+        found += [node.lineno for node in ast.walk(statement)
+                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "connect"]
+    return found
+
+
+def test_no_module_connects_a_signal_when_imported():
+    """Signal handlers are connected in ready(), so importing a module (a script, a test) changes nothing."""
+    modules = [path for folder in ("articles", "newsroom") for path in (ROOT / folder).rglob("*.py")
+               if "migrations" not in path.parts]
+    assert {str(path.relative_to(ROOT)): lines for path in modules if (lines := connections_at_import(path))} == {}
+

@@ -7,11 +7,12 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        """Wire the app's signal handlers, here rather than as a side effect of importing a module."""
+        """Wire the app's signal handlers and checks, here rather than as a side effect of importing a module."""
+        from django.core import checks
         from django.core.signals import setting_changed
         from django.db.models.signals import post_migrate, pre_save
 
-        from . import caching, models, richtext, roles
+        from . import caching, models, richtext, roles, urlspace
 
         # After auth's own post_migrate handler has made the permissions: a permission added to a role reaches
         # databases migrated before it was added.
@@ -22,3 +23,5 @@ class ArticlesConfig(AppConfig):
         setting_changed.connect(models.forget_originals_storage, dispatch_uid="articles-originals-storage")
         # The public page cache purges on every change to what the public sees.
         caching.listen_for_changes()
+        # Fixed paths are routed before the section pattern that would answer them first.
+        checks.register(urlspace.check_url_space, checks.Tags.urls)

@@ -15,14 +15,8 @@ from django.utils.functional import LazyObject, empty
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
-from . import roles, text
+from . import roles, text, urlspace
 from .richtext import sanitize_html
-
-# Section slugs live at the top of the URL space; these paths belong to the site itself.
-RESERVED_SLUGS = {
-    "tim-kiem", "tac-gia", "chu-de", "rss", "atom", "feeds", "sitemap.xml", "sitemap-news.xml",
-    "robots.txt", "static", "media", "xem-truoc", "admin", "quan-tri", "tai-khoan", "api",
-}
 
 
 class _OriginalsStorage(LazyObject):
@@ -90,14 +84,16 @@ class Section(NormalizedTextMixin, models.Model):
         return self.name
 
     def clean(self):
-        if self.slug in RESERVED_SLUGS:
+        # Section slugs live at the top of the URL space, beside the site's own paths (urlspace.py).
+        if self.slug in urlspace.reserved_slugs():
             raise ValidationError({"slug": _("Đường dẫn “%(slug)s” đã được trang web dùng, hãy chọn tên khác.")
                                    % {"slug": self.slug}})
 
     def save(self, *args, **kwargs):
         if not self.slug:
+            reserved = urlspace.reserved_slugs()
             self.slug = text.unique_slug(
-                self.name, lambda s: s in RESERVED_SLUGS or Section.objects.filter(slug=s).exclude(pk=self.pk).exists(),
+                self.name, lambda s: s in reserved or Section.objects.filter(slug=s).exclude(pk=self.pk).exists(),
                 max_length=100, fallback="chuyen-muc",
             )
         super().save(*args, **kwargs)

@@ -4,7 +4,8 @@ from . import feeds, views
 
 app_name = "articles"
 
-# Section slugs share the top of the URL space: keep models.RESERVED_SLUGS in step with the fixed paths.
+# Section slugs share the top of the URL space: fixed paths first, the section and story patterns last
+# (urlspace.py reserves every fixed first segment and its system check newsroom.E001 enforces the order).
 urlpatterns = [
     path("", views.home, name="home"),
     path("tim-kiem/", views.search, name="search"),

@@ -31,8 +31,28 @@ if not reversion.is_registered(Byline):
 if not reversion.is_registered(Caption):
     reversion.register(Caption)
 
-# What a restore puts back. Status and publication times are the workflow's; the slug is the public URL.
-RESTORED_FIELDS = ["title", "kicker", "sapo", "body", "section_id", "is_featured"]
+# What a restore leaves as it is: every other concrete field of Article is put back (restored_fields()), so a
+# field added to the story is restored unless it is named here with its reason.
+NOT_RESTORED = frozenset({
+    "id",
+    "slug",  # the public URL: readers, feeds and search engines already hold it
+    *workflow.WORKFLOW_FIELDS,  # status, first_published_at: only the workflow's moves write them
+    "published_at",  # the publication time is the workflow's too (publish, schedule, unschedule)
+    "created_at", "created_by",  # who made the story, and when: no revision changes that
+    "updated_at", "last_edited_by",  # the restore is a new edit: now, by whoever restores
+    "version",  # the stale-save counter: the restore's own save moves it on
+    "search_title", "search_body",  # derived from the text on every save (and not kept in revisions)
+    "source_key",  # the importer's key for the file the story came from
+})
+
+
+def restored_fields(fields=None) -> list[str]:
+    """The attribute names a restore puts back: the concrete content fields, less NOT_RESTORED."""
+    fields = Article._meta.concrete_fields if fields is None else fields
+    return [field.attname for field in fields if field.name not in NOT_RESTORED]
+
+
+RESTORED_FIELDS = restored_fields()
 COMPARED_FIELDS = [("title", "Tiêu đề"), ("kicker", "Tít phụ"), ("sapo", "Sapo"), ("body", "Nội dung")]
 
 _WORDS = re.compile(r"\s*\S+|\s+$")

@@ -1,16 +1,19 @@
-"""The word diff of revisions and stale saves: correct on small texts, bounded in steps on any text."""
+"""Revisions: the word diff (correct on small texts, bounded in steps on any text) and what a restore puts back."""
 import difflib
 import random
 
 import pytest
+import reversion
+from django.db import models
 from django.test import Client
 from django.urls import reverse
+from reversion.models import Version
 
 from articles import revisions
-from articles.models import Status
+from articles.models import Article, Status
 from articles.roles import EDITOR
 from tests.articles.adminforms import admin_form_data
-from tests.factories import make_article, make_user
+from tests.factories import make_article, make_section, make_user
 
 VOCABULARY = [f"từ{i}" for i in range(3000)] + ["và", "của", "là", "những", "được"] * 300
 
@@ -137,3 +140,43 @@ def test_compare_page_of_two_long_revisions_works(client, editor, reporter, sect
     page = client.get(reverse("admin:articles_article_compare", args=[article.pk]), {"cu": old.pk, "moi": new.pk})
     assert page.status_code == 200
     assert "<del> bản đầu.</del><ins> đã sửa.</ins>" in page.content.decode()
+
+
+def test_every_field_of_the_story_is_restored_or_excluded_by_name():
+    """Each concrete field of Article is either put back by a restore or named in NOT_RESTORED, never both;
+    an exclusion that names no field (a renamed or removed one) fails here."""
+    names = {field.name for field in Article._meta.concrete_fields}
+    restored = {field.name for field in Article._meta.concrete_fields if field.attname in revisions.RESTORED_FIELDS}
+    assert revisions.NOT_RESTORED <= names
+    assert restored | revisions.NOT_RESTORED == names and not restored & revisions.NOT_RESTORED
+    assert {"status", "published_at", "slug", "version"} <= revisions.NOT_RESTORED
+
+
+def test_a_field_added_to_the_story_is_restored_unless_excluded():
+    """A new content field is restored without editing any list; naming it in NOT_RESTORED leaves it alone."""
+    subtitle = models.CharField(max_length=200, blank=True)
+    subtitle.set_attributes_from_name("subtitle")
+    fields = [*Article._meta.concrete_fields, subtitle]
+    assert revisions.restored_fields(fields) == [*revisions.RESTORED_FIELDS, "subtitle"]
+    status = next(field for field in fields if field.name == "status")
+    assert "status" not in revisions.restored_fields([status])
+
+
+def test_restore_puts_back_every_restored_field_and_keeps_the_rest(editor, section):
+    """A restore brings back each restored field's saved value; status, slug and publish time stay as they are."""
+    other_section = make_section("Kinh tế")
+    article = make_article("Lũ quét ở Ba Bể", section=section, kicker="Tin nóng", sapo="Ba người mất tích.",
+                           body="<p>Bản đầu.</p>", is_featured=True, status=Status.PUBLISHED)
+    with reversion.create_revision():
+        reversion.add_to_revision(Article.objects.get(pk=article.pk))
+    saved = Version.objects.get_for_object(article).get()
+    article = Article.objects.get(pk=article.pk)
+    before = {name: getattr(article, name) for name in revisions.RESTORED_FIELDS}
+    kept = (article.status, article.slug, article.published_at)
+    Article.objects.filter(pk=article.pk).update(title="Tiêu đề mới", kicker="", sapo="Sapo mới", body="<p>Mới.</p>",
+                                                 section=other_section, is_featured=False)
+
+    restored = revisions.article_restore(article=Article.objects.get(pk=article.pk), version=saved, by=editor)
+    restored.refresh_from_db()
+    assert {name: getattr(restored, name) for name in revisions.RESTORED_FIELDS} == before
+    assert (restored.status, restored.slug, restored.published_at) == kept

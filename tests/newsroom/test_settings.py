@@ -11,7 +11,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 # The settings a deployment can run with (test.py's own TEST_CACHE_URL is for the suite, README says so).
 SETTINGS_FILES = [path for path in sorted((ROOT / "newsroom" / "settings").glob("*.py")) if path.name != "test.py"]
-CODE_FOLDERS = ("articles", "newsroom", "bench")
+# Every package of the project (each app, the project package, the bench), the tests aside.
+CODE_FOLDERS = sorted(path.name for path in ROOT.iterdir() if (path / "__init__.py").exists() and path.name != "tests")
 # Names the documents give that are variables or settings (not Django's own constants such as WARNING).
 VARIABLE = re.compile(r"`((?:DJANGO|NEWSROOM|DATABASE|CACHE|EMAIL|AWS)_[A-Z0-9_]+)`")
 

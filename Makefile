@@ -24,7 +24,10 @@ migrate: install
 demo: migrate
 	$(PY) manage.py seed_demo
 
+# The site and the task queue's worker (webhook deliveries) together; stopping the server stops the worker.
 run: demo
+	$(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite: fast tests, then the real-browser tests. DATABASE_URL picks the database.

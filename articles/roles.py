@@ -103,6 +103,11 @@ def may_feature(user) -> bool:
     return is_editor(user)
 
 
+def may_manage_webhooks(user) -> bool:
+    """May register webhook endpoints and read or resend their deliveries (they carry signing secrets)."""
+    return bool(user.is_staff and is_editor(user))
+
+
 def may_fetch_originals(user) -> bool:
     """May download a photo's upload as sent, with its EXIF and GPS."""
     return bool(user.is_staff and is_editor(user))

@@ -91,6 +91,9 @@ INSTALLED_APPS = [
     "api",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -431,6 +434,12 @@ CKEDITOR_CONFIGS = {
 }
 
 
+# --- Task queue (django-tasks, django-tasks-db) -----------------------------------------------------------
+# Background work (webhook deliveries) waits in the project's own database, PostgreSQL or SQLite, until
+# `manage.py db_worker` runs it (make run starts one; DEPLOY.md, "The task worker").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
 # --- Logging -----------------------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
@@ -469,3 +478,5 @@ NEWSROOM_PHOTO_MAX_PIXELS = int(env("NEWSROOM_PHOTO_MAX_PIXELS", "50000000"))
 # The public API (api/). Origins allowed to read it from a browser: "*" for any (the default: it is public and
 # read-only), a comma-separated list of origins, or empty for no CORS headers at all.
 NEWSROOM_API_CORS_ORIGINS = env_list("NEWSROOM_API_CORS_ORIGINS", "*")
+# Webhooks (webhooks/): how long one POST waits for the receiver's answer.
+NEWSROOM_WEBHOOK_TIMEOUT_SECONDS = float(env("NEWSROOM_WEBHOOK_TIMEOUT_SECONDS", "10"))

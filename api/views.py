@@ -4,6 +4,9 @@ Every answer goes through the public page cache (articles/caching.py) like the H
 Cache-Control, ETag and Last-Modified with 304 answers, and only the query parameters each endpoint declares
 are read or become part of the cache key.
 """
+import datetime
+import re
+
 from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
@@ -46,6 +49,7 @@ api = NinjaAPI(
 
 ARTICLE_FILTERS = ("section", "tag", "author", "updated_since")
 LIST_PAGE_SIZE = 100  # authors and tags
+SLUG = re.compile(r"[-\w]{1,220}")
 
 
 @api.exception_handler(Http404)
@@ -71,12 +75,27 @@ def _next_link(name, query, cursor):
 
 
 def _updated_since(value):
-    moment = parse_datetime(value.strip()) if value else None
-    if value and moment is None:
+    if not value:
+        return None
+    try:
+        moment = parse_datetime(value.strip())
+        if moment is not None:
+            moment = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+            # In UTC: PostgreSQL takes no offset past ±15:59, and a time near year 1 or 9999 may not exist there.
+            moment = moment.astimezone(datetime.timezone.utc)
+    except (ValueError, OverflowError):
+        moment = None
+    if moment is None:
         raise _BadRequest(_("updated_since must be a time in ISO 8601, e.g. 2026-01-31T08:00:00+07:00."))
-    if moment is not None and timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
     return moment
+
+
+def _slug(value):
+    """A filter's slug as given, or a 400: anything else (a NUL byte, spaces) could never match and never
+    reaches the database."""
+    if value and not SLUG.fullmatch(value):
+        raise _BadRequest(_("section, tag and author take the slug of a section, tag or author."))
+    return value
 
 
 @api.get("/articles/", response={200: schemas.ArticlePage, 400: schemas.Problem, 404: schemas.Problem},
@@ -86,6 +105,7 @@ def article_list(request, section: str = "", tag: str = "", author: str = "", up
                  cursor: str = ""):
     """Published stories, 20 a page, newest first. Filters: `section`, `tag` and `author` take slugs;
     `updated_since` an ISO 8601 time (stories published or edited since). `cursor` comes from `next`."""
+    section, tag, author = _slug(section), _slug(tag), _slug(author)
     queryset = stories.public_stories()
     if section:
         queryset = queryset.filter(section__slug=section)

@@ -255,3 +255,21 @@ def test_bylines_carry_their_roles_and_two_roles_list_a_story_once(client, secti
     assert [item["id"] for item in data["items"]] == [story.pk]
     assert [(b["name"], b["role"]) for b in data["items"][0]["bylines"]] == [("Nông Vui", "writer"),
                                                                            ("Nông Vui", "photos")]
+
+
+@pytest.mark.parametrize("url, status", [
+    ("/api/v1/articles/?updated_since=2026-13-45T00:00:00", 400),  # well formed, no such day
+    ("/api/v1/articles/?updated_since=0001-01-01T00:00:00-23:00", 200),  # an offset PostgreSQL would refuse
+    ("/api/v1/articles/?section=%00", 400),
+    ("/api/v1/articles/?tag=hai%20chu", 400),
+    ("/api/v1/articles/?cursor=%00", 404),
+    ("/api/v1/articles/99999999999999999999999/", 404),
+    ("/api/v1/articles/99999999999999999999999/ninjs", 404),
+    ("/api/v1/authors/?cursor=99999999999999999999999", 200),
+])
+def test_hostile_query_strings_never_reach_a_500(client, published_article, url, status):
+    """Impossible dates, NUL bytes, ids past any integer column: a clear 4xx (or an empty page), never a 500."""
+    response = client.get(url)
+    assert response.status_code == status, response.content
+    if status >= 400:
+        assert response.json()["detail"]

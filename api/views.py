@@ -9,7 +9,7 @@ import re
 
 from django.conf import settings
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -189,3 +189,10 @@ def author_list(request, cursor: str = ""):
 def tag_list(request, cursor: str = ""):
     """Tags carried by at least one published story, 100 a page."""
     return _keyset_page("tags", stories.public_tags(), stories.tag_data, cursor)
+
+
+@public_page
+def index(request):
+    """/api/v1/: where the lists and the schema are (takes the place of Ninja's docs index, which is off)."""
+    links = {name: seo.absolute(reverse(f"api:{name}")) for name in ("articles", "sections", "authors", "tags")}
+    return JsonResponse(links | {"schema": seo.absolute(reverse("api:openapi-json"))})

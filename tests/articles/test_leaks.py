@@ -66,7 +66,7 @@ def public_urls(world):
         "/api/v1/articles/", f"/api/v1/articles/?section={section.slug}", f"/api/v1/articles/?tag={tag.slug}",
         f"/api/v1/articles/?author={author.slug}", "/api/v1/articles/?updated_since=2000-01-01T00:00:00Z",
         f"/api/v1/articles/{public.pk}/", f"/api/v1/articles/{public.pk}/ninjs",
-        "/api/v1/sections/", "/api/v1/authors/", "/api/v1/tags/", "/api/v1/schema/",
+        "/api/v1/", "/api/v1/sections/", "/api/v1/authors/", "/api/v1/tags/", "/api/v1/schema/",
     ]
     for entry in world["hidden"].values():
         urls.append(reverse("articles:search") + f"?q={entry['marker']}")

@@ -31,6 +31,9 @@ def public_urls(published_article):
         "articles:section": {"slug": section.slug}, "articles:author": {"slug": author.slug},
         "articles:tag": {"slug": tag.slug},
         "articles:detail": {"section": section.slug, "slug": published_article.slug},
+        "api:articles": {}, "api:article": {"article_id": published_article.pk},
+        "api:article-ninjs": {"article_id": published_article.pk}, "api:sections": {}, "api:authors": {},
+        "api:tags": {}, "api:openapi-json": {}, "api:api-root": {},
     }
     assert set(public_url_names()) == set(arguments), "a public URL was added or removed: list it here"
     return [reverse(name, kwargs=kwargs) for name, kwargs in arguments.items()]

@@ -17,7 +17,7 @@ from django.core.management import CommandError, call_command
 from articles.management.commands.seed_demo import is_local_default_database, local_default_database
 
 ROOT = Path(__file__).resolve().parents[2]
-PROJECT_PARTS = ["manage.py", "newsroom", "articles", "templates", "static", "locale"]
+PROJECT_PARTS = ["manage.py", "newsroom", "articles", "api", "webhooks", "templates", "static", "locale"]
 
 
 def run_manage(*args, cwd=ROOT, **environ):

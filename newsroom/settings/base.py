@@ -151,7 +151,9 @@ LANGUAGES = [("vi", "Tiếng Việt")]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/: the project's own strings (templates/, newsroom/), made by `make messages` like each app's
+# <app>/locale/. locale_django/: hand-written fixes for Django's own Vietnamese, never made by makemessages.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_django"]
 
 
 # --- Cache (django-redis) ----------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The project's Vietnamese catalog (locale/vi) fills the gaps in Django's own Vietnamese."""
+"""The project's fixes to Django's own Vietnamese (locale_django/vi) fill its gaps; every catalogue compiles."""
 import gettext
 import json
 import shutil
@@ -16,11 +16,12 @@ from django.utils import translation
 from django.utils.translation import trans_real
 
 from tests.factories import make_section
+from tests.i18n import catalogues
 
-LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
-VI_DIR = LOCALE_DIR / "vi" / "LC_MESSAGES"
+BASE_DIR = Path(settings.BASE_DIR)
+VI_DIR = BASE_DIR / "locale_django" / "vi" / "LC_MESSAGES"
 DJANGO_DIR = Path(django.__file__).parent
-PO_FILES = sorted(LOCALE_DIR.rglob("*.po"))
+PO_FILES = catalogues.project_po_files()
 
 # Django's catalogs that a reporter meets in the admin and in form errors, with their domain.
 DJANGO_CATALOGS = [
@@ -259,7 +260,7 @@ def test_every_django_string_has_a_vietnamese_translation(tmp_path):
 
 
 @needs_msgfmt
-@pytest.mark.parametrize("po", PO_FILES, ids=lambda p: str(p.relative_to(LOCALE_DIR)))
+@pytest.mark.parametrize("po", PO_FILES, ids=lambda p: str(p.relative_to(BASE_DIR)))
 def test_po_compiles_cleanly_and_committed_mo_is_current(po, tmp_path):
     """Each .po passes `msgfmt --check` with nothing fuzzy or untranslated, and the committed .mo matches it."""
     fresh = tmp_path / "fresh.mo"
@@ -270,9 +271,9 @@ def test_po_compiles_cleanly_and_committed_mo_is_current(po, tmp_path):
     assert "fuzzy" not in result.stderr and "untranslated" not in result.stderr, result.stderr
 
     committed = po.with_suffix(".mo")
-    assert committed.exists(), f"{committed} is missing: run `manage.py compilemessages --ignore=.venv -l vi`"
+    assert committed.exists(), f"{committed} is missing: run `make messages`"
     with open(fresh, "rb") as a, open(committed, "rb") as b:
         fresh_catalog, committed_catalog = gettext.GNUTranslations(a), gettext.GNUTranslations(b)
     assert committed_catalog._catalog == fresh_catalog._catalog, (
-        f"{committed.name} is stale: run `manage.py compilemessages --ignore=.venv -l vi` and commit it"
+        f"{committed.name} is stale: run `make messages` and commit it"
     )

@@ -1,5 +1,6 @@
 """The project's gettext catalogues and translatable sources, read the way makemessages and gettext read them."""
 import ast
+import gettext
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,3 +137,21 @@ def translated_keys(po: Path) -> frozenset:
         return frozenset()
     return frozenset(key(entry.context, entry.msgid) for entry in read_po(po)
                      if entry.msgid and not entry.problem)
+
+
+def others_catalogue() -> dict:
+    """What Django, its contrib apps, third-party apps and locale_django translate, merged in gettext's order."""
+    import django
+
+    files = [Path(django.__file__).parent / "conf" / "locale" / LANGUAGE / "LC_MESSAGES" / "django.mo"]
+    project = set(project_apps())
+    files += [Path(config.path) / "locale" / LANGUAGE / "LC_MESSAGES" / "django.mo"
+              for config in reversed(list(apps.get_app_configs())) if Path(config.path).resolve() not in project]
+    files += [Path(path) / LANGUAGE / "LC_MESSAGES" / "django.mo" for path in reversed(settings.LOCALE_PATHS)
+              if Path(path).name == "locale_django"]
+    merged = {}
+    for mo in files:
+        if mo.exists():
+            with open(mo, "rb") as handle:
+                merged.update(gettext.GNUTranslations(handle)._catalog)
+    return merged

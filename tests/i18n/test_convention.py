@@ -57,19 +57,7 @@ NOT_YET_CONVERTED = {
     "articles/workflow.py",
     "newsroom/urls.py",
     "static/admin/newsroom/workflow.js",
-    "templates/admin/articles/_desk.html",
-    "templates/admin/articles/article/_conflict.html",
-    "templates/admin/articles/article/_revision_page.html",
-    "templates/admin/articles/article/_transitions.html",
-    "templates/admin/articles/article/_workflow_panel.html",
-    "templates/admin/articles/article/change_form.html",
-    "templates/admin/articles/article/change_list.html",
-    "templates/admin/articles/article/compare.html",
-    "templates/admin/articles/article/object_history.html",
-    "templates/admin/articles/article/restore.html",
-    "templates/admin/bad_query.html",
     "templates/axes/lockout.html",
-    "templates/security/csrf_failure.html",
 }
 
 DATA_PRAGMA = "# i18n: data"
@@ -213,7 +201,10 @@ class _VisibleText(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style"):
             self._hidden += 1
+        shows_value = tag == "input" and dict(attrs).get("type") in ("submit", "button", "reset")
         for name, value in attrs:
+            if name == "value" and not shows_value:
+                continue
             if name in self.ATTRS and value and LETTERS.search(value.replace(PLACEHOLDER, "")):
                 self.found.append(f'{name}="{value}"')
 

@@ -60,25 +60,25 @@ class NormalizedTextMixin:
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", _("Bản nháp")
-    REVIEW = "review", _("Chờ duyệt")
-    PUBLISHED = "published", _("Đã xuất bản")
-    UNPUBLISHED = "unpublished", _("Đã gỡ")
+    DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("Waiting for review")
+    PUBLISHED = "published", _("Published")
+    UNPUBLISHED = "unpublished", _("Taken down")
 
 
 class Section(NormalizedTextMixin, models.Model):
-    name = models.CharField(_("tên chuyên mục"), max_length=100, unique=True)
+    name = models.CharField(_("section name"), max_length=100, unique=True)
     slug = models.SlugField(
-        _("đường dẫn"), max_length=100, unique=True,
-        help_text=_("Chữ không dấu, nối bằng gạch ngang; để trống sẽ tự tạo từ tên."), blank=True,
+        _("slug"), max_length=100, unique=True,
+        help_text=_("Letters without diacritics joined by hyphens; left empty, it is made from the name."), blank=True,
     )
-    description = models.TextField(_("giới thiệu"), blank=True)
-    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0, help_text=_("Số nhỏ đứng trước."))
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=_("Smaller numbers come first."))
 
     class Meta:
         ordering = ["order", "name"]
-        verbose_name = _("chuyên mục")
-        verbose_name_plural = _("chuyên mục")
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
 
     def __str__(self):
         return self.name
@@ -86,7 +86,7 @@ class Section(NormalizedTextMixin, models.Model):
     def clean(self):
         # Section slugs live at the top of the URL space, beside the site's own paths (urlspace.py).
         if self.slug in urlspace.reserved_slugs():
-            raise ValidationError({"slug": _("Đường dẫn “%(slug)s” đã được trang web dùng, hãy chọn tên khác.")
+            raise ValidationError({"slug": _("The address “%(slug)s” is already used by the site; choose another name.")
                                    % {"slug": self.slug}})
 
     def save(self, *args, **kwargs):
@@ -103,13 +103,13 @@ class Section(NormalizedTextMixin, models.Model):
 
 
 class Tag(NormalizedTextMixin, models.Model):
-    name = models.CharField(_("tên chủ đề"), max_length=100, unique=True)
-    slug = models.SlugField(_("đường dẫn"), max_length=100, unique=True, blank=True)
+    name = models.CharField(_("topic name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, blank=True)
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("chủ đề")
-        verbose_name_plural = _("chủ đề")
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
 
     def __str__(self):
         return self.name
@@ -127,23 +127,23 @@ class Tag(NormalizedTextMixin, models.Model):
 
 
 class Author(NormalizedTextMixin, models.Model):
-    name = models.CharField(_("tên hiển thị"), max_length=150)
-    slug = models.SlugField(_("đường dẫn"), max_length=160, unique=True, blank=True)
-    bio = models.TextField(_("giới thiệu ngắn"), blank=True)
+    name = models.CharField(_("display name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True, blank=True)
+    bio = models.TextField(_("short bio"), blank=True)
     portrait = models.ForeignKey(
-        "Photo", verbose_name=_("ảnh chân dung"), null=True, blank=True,
+        "Photo", verbose_name=_("portrait"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="portrait_of",
     )
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), null=True, blank=True,
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="author",
-        help_text=_("Tài khoản đăng nhập của phóng viên, nếu có."),
+        help_text=_("The reporter's login account, if any."),
     )
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("tác giả")
-        verbose_name_plural = _("tác giả")
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
 
     def __str__(self):
         return self.name
@@ -292,36 +292,36 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class Article(NormalizedTextMixin, models.Model):
-    title = models.CharField(_("tiêu đề"), max_length=300)
+    title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(
-        _("đường dẫn"), max_length=220, unique=True, blank=True,
-        help_text=_("Để trống để tạo tự động từ tiêu đề (không dấu)."),
+        _("slug"), max_length=220, unique=True, blank=True,
+        help_text=_("Leave empty to make it from the title (without diacritics)."),
     )
-    kicker = models.CharField(_("tít phụ"), max_length=200, blank=True, help_text=_("Dòng nhỏ phía trên tiêu đề."))
-    sapo = models.TextField(_("sapo"), blank=True, help_text=_("Đoạn mở đầu in đậm dưới tiêu đề, 1-3 câu."))
-    body = models.TextField(_("nội dung"), blank=True)
-    section = models.ForeignKey(Section, verbose_name=_("chuyên mục"), on_delete=models.PROTECT, related_name="articles")
-    authors = models.ManyToManyField(Author, verbose_name=_("tác giả"), through="Byline", related_name="articles", blank=True)
-    tags = models.ManyToManyField(Tag, verbose_name=_("chủ đề"), related_name="articles", blank=True)
-    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
+    kicker = models.CharField(_("kicker"), max_length=200, blank=True, help_text=_("The small line above the title."))
+    sapo = models.TextField(_("sapo"), blank=True, help_text=_("The bold opening paragraph under the title, 1-3 sentences."))
+    body = models.TextField(_("body"), blank=True)
+    section = models.ForeignKey(Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(Author, verbose_name=_("author"), through="Byline", related_name="articles", blank=True)
+    tags = models.ManyToManyField(Tag, verbose_name=_("topic"), related_name="articles", blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
     published_at = models.DateTimeField(
-        _("thời điểm xuất bản"), null=True, blank=True, db_index=True,
-        help_text=_("Đặt thời điểm trong tương lai để hẹn giờ đăng."),
+        _("publish time"), null=True, blank=True, db_index=True,
+        help_text=_("Set a time in the future to schedule the story."),
     )
-    first_published_at = models.DateTimeField(_("xuất bản lần đầu"), null=True, blank=True, editable=False)
-    is_featured = models.BooleanField(_("tin tiêu điểm"), default=False, help_text=_("Đưa lên vị trí nổi bật trang chủ."))
-    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
+    first_published_at = models.DateTimeField(_("first published"), null=True, blank=True, editable=False)
+    is_featured = models.BooleanField(_("featured"), default=False, help_text=_("Put it in the home page's top spot."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người tạo"), null=True, blank=True,
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="articles_created", editable=False,
     )
     last_edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người sửa cuối"), null=True, blank=True,
+        settings.AUTH_USER_MODEL, verbose_name=_("last edited by"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="articles_edited", editable=False,
     )
     # Optimistic concurrency: every save bumps it; a save from a stale form is refused.
-    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # Accent-folded copies for search (text.fold), kept in step by save().
     search_title = models.TextField(blank=True, default="", editable=False)
     search_body = models.TextField(blank=True, default="", editable=False)
@@ -332,9 +332,10 @@ class Article(NormalizedTextMixin, models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
-        verbose_name = _("bài viết")
-        verbose_name_plural = _("bài viết")
-        permissions = [(roles.PUBLISH_CODENAME, _("Có thể duyệt và xuất bản bài viết"))]
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+        # Stored in the database by migrate, which runs untranslated: the Vietnamese is the permission's name.
+        permissions = [(roles.PUBLISH_CODENAME, "Có thể duyệt và xuất bản bài viết")]  # i18n: data
         indexes = [
             models.Index(fields=["status", "-published_at", "-id"], name="article_public_idx"),
             models.Index(fields=["section", "status", "-published_at", "-id"], name="article_section_idx"),
@@ -394,14 +395,14 @@ class BylineRole(models.TextChoices):
 
 class Byline(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
-    author = models.ForeignKey(Author, verbose_name=_("tác giả"), on_delete=models.PROTECT, related_name="bylines")
+    author = models.ForeignKey(Author, verbose_name=_("author"), on_delete=models.PROTECT, related_name="bylines")
     role = models.CharField(_("role"), max_length=20, choices=BylineRole.choices, default=BylineRole.WRITER)
-    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["order", "id"]
-        verbose_name = _("tác giả bài")
-        verbose_name_plural = _("tác giả bài")
+        verbose_name = _("byline")
+        verbose_name_plural = _("bylines")
         # One person may both write and photograph a story, but not hold the same role twice.
         constraints = [models.UniqueConstraint(fields=["article", "author", "role"], name="unique_byline_role")]
 
@@ -417,18 +418,18 @@ class Caption(NormalizedTextMixin, models.Model):
     """One use of a photo in a story: its caption there, where it stands, whether it leads."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="captions")
-    photo = models.ForeignKey(Photo, verbose_name=_("ảnh"), on_delete=models.PROTECT, related_name="captions")
-    text = models.TextField(_("chú thích"), blank=True)
+    photo = models.ForeignKey(Photo, verbose_name=_("photo"), on_delete=models.PROTECT, related_name="captions")
+    text = models.TextField(_("caption"), blank=True)
     position = models.PositiveSmallIntegerField(
-        _("vị trí"), default=0, help_text=_("Đặt ảnh sau đoạn văn thứ mấy của nội dung (0 là trước đoạn đầu)."),
+        _("position"), default=0, help_text=_("The paragraph of the body the photo follows (0 is before the first)."),
     )
-    is_lead = models.BooleanField(_("ảnh đại diện"), default=False)
-    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    is_lead = models.BooleanField(_("lead photo"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["position", "order", "id"]
-        verbose_name = _("ảnh trong bài")
-        verbose_name_plural = _("ảnh trong bài")
+        verbose_name = _("photo in a story")
+        verbose_name_plural = _("photos in stories")
         constraints = [
             models.UniqueConstraint(fields=["article"], condition=models.Q(is_lead=True), name="one_lead_photo"),
         ]
@@ -441,14 +442,14 @@ class Correction(NormalizedTextMixin, models.Model):
     """A dated correction notice (Đính chính) shown at the end of a published story."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
-    text = models.TextField(_("nội dung đính chính"))
-    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+    text = models.TextField(_("correction text"))
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["created_at", "id"]
-        verbose_name = _("đính chính")
-        verbose_name_plural = _("đính chính")
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
 
     def __str__(self):
         return self.text[:60]
@@ -459,18 +460,18 @@ class Transition(models.Model):
 
     article = models.ForeignKey(Article, null=True, on_delete=models.SET_NULL, related_name="transitions")
     article_title = models.CharField(max_length=300)
-    action = models.CharField(_("thao tác"), max_length=40)
-    from_status = models.CharField(_("từ"), max_length=20, choices=Status.choices)
-    to_status = models.CharField(_("sang"), max_length=20, choices=Status.choices)
+    action = models.CharField(_("move"), max_length=40)
+    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    actor_name = models.CharField(_("người thực hiện"), max_length=150, blank=True)
-    comment = models.TextField(_("ghi chú"), blank=True)
-    at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+    actor_name = models.CharField(_("done by"), max_length=150, blank=True)
+    comment = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-at", "-id"]
-        verbose_name = _("lịch sử duyệt bài")
-        verbose_name_plural = _("lịch sử duyệt bài")
+        verbose_name = _("workflow log entry")
+        verbose_name_plural = _("workflow log")
 
     def __str__(self):
         return f"{self.article_title}: {self.from_status} → {self.to_status}"
@@ -480,15 +481,15 @@ class MailFailure(models.Model):
     """A workflow mail that did not leave (mail server down, address refused), kept for the editors' desk."""
 
     transition = models.ForeignKey(Transition, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    article_title = models.CharField(_("bài viết"), max_length=300)
-    recipient = models.CharField(_("người nhận"), max_length=254, blank=True)
-    error = models.TextField(_("lỗi"), blank=True)
-    at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+    article_title = models.CharField(_("story"), max_length=300)
+    recipient = models.CharField(_("recipient"), max_length=254, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-at", "-id"]
-        verbose_name = _("thư báo chưa gửi được")
-        verbose_name_plural = _("thư báo chưa gửi được")
+        verbose_name = _("unsent notification")
+        verbose_name_plural = _("unsent notifications")
 
     def __str__(self):
         return f"{self.article_title} → {self.recipient or '?'}"

@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
@@ -86,8 +88,9 @@ def home(request):
         for s in sections if by_section[s["id"]]
     ]
     meta = seo.PageMeta(
-        title=f"{settings.NEWSROOM_NAME} - Tin tức, thời sự địa phương",
-        description=f"Tin tức mới nhất của {settings.NEWSROOM_NAME}: thời sự, kinh tế, xã hội, văn hóa, thể thao.",
+        title=_("%(paper)s - Local news and current affairs") % {"paper": settings.NEWSROOM_NAME},
+        description=_("The latest news from %(paper)s: current affairs, economy, society, culture, sport.") % {
+            "paper": settings.NEWSROOM_NAME},
         path="/", structured_data=seo.website_structured_data(),
     )
     return render(request, "articles/home.html", {"lead": lead, "latest": latest, "blocks": blocks, "meta": meta})
@@ -102,8 +105,9 @@ def _list_page(request, queryset, *, template_context, heading, description, cru
         cursor_name = "truoc" if request.GET.get("truoc") else "sau"
         path = f"{request.path}?{cursor_name}={request.GET[cursor_name]}"
     meta = seo.PageMeta(
-        title=heading if page.is_first else f"{heading} - tin cũ hơn",
-        description=seo.describe(description) or f"Tin bài {heading} - {settings.NEWSROOM_NAME}",
+        title=heading if page.is_first else _("%(heading)s - older stories") % {"heading": heading},
+        description=seo.describe(description) or _("Stories: %(heading)s - %(paper)s") % {
+            "heading": heading, "paper": settings.NEWSROOM_NAME},
         path=path, structured_data=seo.collection_structured_data(heading, request.path, crumbs),
     )
     return render(request, "articles/article_list.html",
@@ -117,7 +121,7 @@ def section_detail(request, slug):
     return _list_page(
         request, Article.objects.published().filter(section=section), template_context={"section": section},
         heading=section.name, description=section.description,
-        crumbs=[("Trang chủ", "/"), (section.name, section.get_absolute_url())],
+        crumbs=[(_("Home"), "/"), (section.name, section.get_absolute_url())],
     )
 
 
@@ -128,7 +132,7 @@ def author_detail(request, slug):
     return _list_page(
         request, Article.objects.published().filter(bylines__author=author), template_context={"author": author},
         heading=author.name, description=author.bio,
-        crumbs=[("Trang chủ", "/"), ("Tác giả", None), (author.name, author.get_absolute_url())],
+        crumbs=[(_("Home"), "/"), (_("Author"), None), (author.name, author.get_absolute_url())],
     )
 
 
@@ -138,8 +142,8 @@ def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     return _list_page(
         request, Article.objects.published().filter(tags=tag), template_context={"tag": tag},
-        heading=tag.name, description=f"Tin bài về chủ đề {tag.name}",
-        crumbs=[("Trang chủ", "/"), ("Chủ đề", None), (tag.name, tag.get_absolute_url())],
+        heading=tag.name, description=_("Stories on the topic %(topic)s") % {"topic": tag.name},
+        crumbs=[(_("Home"), "/"), (_("Topic"), None), (tag.name, tag.get_absolute_url())],
     )
 
 
@@ -167,7 +171,7 @@ def article_detail(request, section, slug):
     if article is None:
         if Article.objects.filter(slug=slug, status=Status.UNPUBLISHED).exists():
             return gone(request)
-        raise Http404("Không có bài viết này.")
+        raise Http404(_("There is no such story."))
     if article.section.slug != section:
         return redirect(article, permanent=True)
     return render(request, "articles/article_detail.html", article_context(article))
@@ -197,7 +201,7 @@ def article_context(article):
     modified = seo.article_modified(article)
     went_out = article.first_published_at or article.published_at
     updated = modified if went_out and modified and modified - went_out > UPDATE_NOTICE_AFTER else None
-    crumbs = [("Trang chủ", "/"), (article.section.name, article.section.get_absolute_url())]
+    crumbs = [(_("Home"), "/"), (article.section.name, article.section.get_absolute_url())]
     meta = seo.PageMeta(
         title=article.title, description=seo.describe(article.sapo) or seo.describe(article.title),
         path=article.get_absolute_url(), og_type="article", photo=lead.photo if lead else None,
@@ -239,21 +243,21 @@ def search(request):
     raw = request.GET.get("q", "")
     results = story_search.search(raw, page=_page_number(request.GET.get("trang")))
     meta = seo.PageMeta(
-        title=f"Tìm kiếm: {results.query}" if results.query else "Tìm kiếm",
-        description=f"Tìm tin bài trên {settings.NEWSROOM_NAME}", path=reverse("articles:search"), noindex=True,
+        title=_("Search: %(query)s") % {"query": results.query} if results.query else _("Search"),
+        description=_("Find stories on %(paper)s") % {"paper": settings.NEWSROOM_NAME}, path=reverse("articles:search"), noindex=True,
     )
     return render(request, "articles/search.html", {"results": results, "meta": meta})
 
 
 def gone(request):
     """410: the story was withdrawn (unpublished) by the newsroom."""
-    meta = seo.PageMeta(title="Bài viết đã được gỡ", path="", noindex=True)
+    meta = seo.PageMeta(title=_("Story taken down"), path="", noindex=True)
     return render(request, "410.html", {"meta": meta}, status=410)
 
 
 def page_not_found(request, exception=None):
     """404 in the site's design."""
-    meta = seo.PageMeta(title="Không tìm thấy trang", path="", noindex=True)
+    meta = seo.PageMeta(title=pgettext("public site", "Page not found"), path="", noindex=True)
     return render(request, "404.html", {"meta": meta}, status=404)
 
 

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import notifications, roles
 from .models import Article, Status, Transition
@@ -37,22 +39,22 @@ class Move:
 TRANSITIONS = {
     move.action: move
     for move in [
-        Move("submit", "Gửi duyệt", frozenset({Status.DRAFT}), Status.REVIEW, OWNER_OR_EDITOR,
-             "Đã gửi bài “{title}” cho biên tập viên.", comment_label="lời nhắn cho biên tập viên",
+        Move("submit", gettext_lazy("Send for review"), frozenset({Status.DRAFT}), Status.REVIEW, OWNER_OR_EDITOR,
+             gettext_lazy("Sent “%(title)s” to the editors."), comment_label=gettext_lazy("a message to the editors"),
              needs_complete_story=True),
-        Move("withdraw", "Rút lại", frozenset({Status.REVIEW}), Status.DRAFT, OWNER,
-             "Đã rút bài “{title}” về bản nháp."),
-        Move("request_changes", "Yêu cầu sửa", frozenset({Status.REVIEW}), Status.DRAFT, EDITOR,
-             "Đã trả bài “{title}” về cho phóng viên sửa.", comment_label="nhận xét gửi phóng viên",
+        Move("withdraw", gettext_lazy("Withdraw"), frozenset({Status.REVIEW}), Status.DRAFT, OWNER,
+             gettext_lazy("Took “%(title)s” back to draft.")),
+        Move("request_changes", gettext_lazy("Request changes"), frozenset({Status.REVIEW}), Status.DRAFT, EDITOR,
+             gettext_lazy("Sent “%(title)s” back to the reporter for changes."), comment_label=gettext_lazy("a comment for the reporter"),
              comment_required=True),
-        Move("publish", "Duyệt và xuất bản", frozenset({Status.REVIEW, Status.UNPUBLISHED}), Status.PUBLISHED,
-             EDITOR, "Đã xuất bản bài “{title}”.", needs_complete_story=True),
-        Move("unschedule", "Hủy hẹn giờ", frozenset({Status.PUBLISHED}), Status.REVIEW, EDITOR,
-             "Đã hủy hẹn giờ, bài “{title}” trở lại hàng chờ duyệt.", only_scheduled=True),
-        Move("unpublish", "Gỡ bài", frozenset({Status.PUBLISHED}), Status.UNPUBLISHED, EDITOR,
-             "Đã gỡ bài “{title}” khỏi trang.", comment_label="lý do gỡ bài", comment_required=True),
-        Move("return_to_draft", "Đưa về bản nháp", frozenset({Status.UNPUBLISHED}), Status.DRAFT, EDITOR,
-             "Bài “{title}” đã trở về bản nháp."),
+        Move("publish", gettext_lazy("Approve and publish"), frozenset({Status.REVIEW, Status.UNPUBLISHED}), Status.PUBLISHED,
+             EDITOR, gettext_lazy("Published “%(title)s”."), needs_complete_story=True),
+        Move("unschedule", gettext_lazy("Cancel the schedule"), frozenset({Status.PUBLISHED}), Status.REVIEW, EDITOR,
+             gettext_lazy("Schedule cancelled: “%(title)s” is back in the review queue."), only_scheduled=True),
+        Move("unpublish", gettext_lazy("Take down"), frozenset({Status.PUBLISHED}), Status.UNPUBLISHED, EDITOR,
+             gettext_lazy("Took “%(title)s” off the site."), comment_label=gettext_lazy("the reason for taking it down"), comment_required=True),
+        Move("return_to_draft", gettext_lazy("Return to draft"), frozenset({Status.UNPUBLISHED}), Status.DRAFT, EDITOR,
+             gettext_lazy("“%(title)s” is a draft again.")),
     ]
 }
 
@@ -75,7 +77,7 @@ def content_fields(article: Article | None = None) -> list[str]:
 
 
 ACTION_LABELS = {action: move.label for action, move in TRANSITIONS.items()} | {
-    "system": "Hệ thống", "create": "Tạo bài",
+    "system": gettext_lazy("System"), "create": gettext_lazy("Create story"),
 }
 
 
@@ -161,17 +163,18 @@ def missing_for_publication(article: Article) -> list[str]:
     """What a story still lacks before an editor can see it: labels in Vietnamese, empty when complete."""
     missing = []
     if not article.title.strip():
-        missing.append("tiêu đề")
+        missing.append(_("title"))
     if not article.sapo.strip():
-        missing.append("sapo")
+        missing.append(_("sapo"))
     if not strip_tags(article.body or "").replace("&nbsp;", " ").strip():
-        missing.append("nội dung")
+        missing.append(_("body"))
     if not article.bylines.exists():
-        missing.append("tác giả (byline)")
+        missing.append(_("author (byline)"))
     for caption in article.captions.select_related("photo"):
         lacking = caption.photo.missing_metadata
         if lacking:
-            missing.append(f"ảnh “{caption.photo}”: thiếu {', '.join(str(item) for item in lacking)}")
+            missing.append(_("photo “%(photo)s”: missing %(fields)s") % {
+                "photo": caption.photo, "fields": ", ".join(str(item) for item in lacking)})
     return missing
 
 
@@ -179,19 +182,20 @@ def check(action: str, *, article: Article, by, comment: str = "") -> Move:
     """Refuse the move with a readable message unless `by` may make it now; return the move."""
     move = TRANSITIONS.get(action)
     if move is None:
-        raise WorkflowError(f"Thao tác không hợp lệ: {action}")
+        raise WorkflowError(_("Not a valid move: %(action)s") % {"action": action})
     if not (by and by.is_authenticated):
-        raise WorkflowError("Bạn cần đăng nhập để thực hiện thao tác này.")
+        raise WorkflowError(_("You need to log in to do this."))
     if article.status not in move.sources:
         raise WorkflowError(
-            f"Không thể “{move.label}” bài đang ở trạng thái “{Status(article.status).label}”."
+            _("Cannot “%(move)s” a story that is “%(status)s”.") % {"move": move.label, "status": Status(article.status).label}
         )
     if move.only_scheduled and not article.is_scheduled:
-        raise WorkflowError(f"Không thể “{move.label}”: bài không được hẹn giờ đăng.")
+        raise WorkflowError(_("Cannot “%(move)s”: the story is not scheduled.") % {"move": move.label})
     if not _may(by, article, move):
-        raise WorkflowError(f"Bạn không có quyền “{move.label}” bài này.")
+        raise WorkflowError(_("You may not “%(move)s” this story.") % {"move": move.label})
     if move.comment_required and not (comment or "").strip():
-        raise WorkflowError(f"Hãy ghi {move.comment_label} trước khi bấm “{move.label}”.")
+        raise WorkflowError(_("Write %(comment)s before you press “%(move)s”.") % {
+            "comment": move.comment_label, "move": move.label})
     return move
 
 
@@ -202,7 +206,7 @@ def _record(*, article, action, from_status, to_status, by=None, comment=""):
         article=article, article_title=article.title, action=action, from_status=from_status,
         to_status=to_status, actor=by, comment=comment,
         # The name as the newsroom knows it, kept even if the account is later deleted.
-        actor_name=((by.get_full_name() or by.get_username()) if by else "hệ thống")[:150],
+        actor_name=((by.get_full_name() or by.get_username()) if by else _("system"))[:150],
     )
 
 
@@ -218,7 +222,8 @@ def _move(action: str, *, article: Article, by, comment: str = "", fields=None) 
             missing = missing_for_publication(locked)
             if missing:
                 raise WorkflowError(
-                    f"Chưa thể “{move.label}”, bài còn thiếu: {'; '.join(missing)}.", missing=missing
+                    _("Cannot “%(move)s” yet; the story still lacks: %(missing)s.") % {
+                        "move": move.label, "missing": "; ".join(missing)}, missing=missing
                 )
         from_status = locked.status
         fields = dict(fields(locked) if callable(fields) else fields or {})
@@ -228,7 +233,7 @@ def _move(action: str, *, article: Article, by, comment: str = "", fields=None) 
             status=move.target, version=F("version") + 1, **fields
         )
         if not updated:
-            raise WorkflowError("Bài vừa được người khác chuyển trạng thái. Hãy tải lại trang.")
+            raise WorkflowError(_("Someone else has just moved this story. Reload the page."))
         locked.status = move.target
         locked.version += 1
         for name, value in fields.items():
@@ -304,7 +309,7 @@ def article_transition(action: str, *, article: Article, by, comment: str = "", 
     """Run the verb named `action` (what an admin button posts)."""
     function = ACTION_FUNCTIONS.get(action)
     if function is None:
-        raise WorkflowError(f"Thao tác không hợp lệ: {action}")
+        raise WorkflowError(_("Not a valid move: %(action)s") % {"action": action})
     if action == "publish":
         return function(article=article, by=by, comment=comment, publish_at=publish_at)
     return function(article=article, by=by, comment=comment)
@@ -315,8 +320,9 @@ def done_message(action: str, article: Article) -> str:
     if action == "publish" and article.is_scheduled:
         from .text import vietnamese_datetime
 
-        return f"Đã duyệt bài “{article.title}”, hẹn giờ đăng lúc {vietnamese_datetime(article.published_at)}."
-    return TRANSITIONS[action].done.format(title=article.title)
+        return _("Approved “%(title)s”, scheduled for %(at)s.") % {
+            "title": article.title, "at": vietnamese_datetime(article.published_at)}
+    return TRANSITIONS[action].done % {"title": article.title}
 
 
 @transaction.atomic
@@ -326,7 +332,7 @@ def article_set_status_by_system(*, article: Article, status: str, comment: str 
     if locked.status == status:
         return locked
     if status not in Status.values:
-        raise WorkflowError(f"Trạng thái không hợp lệ: {status}")
+        raise WorkflowError(_("Not a valid status: %(status)s") % {"status": status})
     from_status = locked.status
     fields = {"status": status, "version": F("version") + 1}  # an open form is now stale, as after any move
     if status == Status.PUBLISHED:

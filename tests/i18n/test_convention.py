@@ -53,8 +53,6 @@ NOT_YET_CONVERTED = {
     "articles/seo.py",
     "articles/sitemaps.py",
     "articles/text.py",
-    "articles/views.py",
-    "articles/workflow.py",
     "newsroom/urls.py",
     "static/admin/newsroom/workflow.js",
     "templates/axes/lockout.html",

@@ -70,7 +70,10 @@ GETTEXT_ARGS = {  # function name -> (index of the context, indexes of the msgid
 }
 # Keyword arguments and class attributes whose value a person reads.
 USER_KEYWORDS = {"verbose_name", "verbose_name_plural", "help_text", "label", "empty_label", "empty_value_display",
-                 "description", "short_description", "site_header", "site_title", "index_title"}
+                 "short_description", "site_header", "site_title", "index_title"}
+# `description` is the admin's column or action name in @admin.display/@admin.action (elsewhere, as in the
+# API's schemas, it documents the code for developers).
+ADMIN_DECORATORS = {"display", "action"}
 # Calls whose message argument a person reads: name -> index of that argument.
 MESSAGE_CALLS = {"ValidationError": 0, "PermissionDenied": 0, "message_user": 1, "debug": 1, "info": 1,
                  "success": 1, "warning": 1, "error": 1, "add_message": 2}
@@ -153,7 +156,8 @@ class _PythonScan(ast.NodeVisitor):
                 elif index in msgid_at:
                     self._flag(arg, "a msgid must be a literal: ")
         for keyword in node.keywords:
-            if keyword.arg in USER_KEYWORDS and (_is_text(keyword.value) or isinstance(keyword.value, ast.JoinedStr)):
+            shown = keyword.arg in USER_KEYWORDS or (keyword.arg == "description" and name in ADMIN_DECORATORS)
+            if shown and (_is_text(keyword.value) or isinstance(keyword.value, ast.JoinedStr)):
                 self._flag(keyword.value, f"{keyword.arg}= ")
             if keyword.arg == "choices" and isinstance(keyword.value, (ast.List, ast.Tuple)):
                 for choice in keyword.value.elts:

@@ -4,6 +4,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.translation import gettext as _
 
 from . import seo
 from .bylines import credit_line
@@ -26,8 +27,9 @@ class LatestStoriesFeed(Feed):
 
     def description(self, section):
         if section:
-            return section.description or f"Tin mới nhất chuyên mục {section.name} của {settings.NEWSROOM_NAME}"
-        return f"Tin mới nhất của {settings.NEWSROOM_NAME}"
+            return section.description or _("Latest news in the %(section)s section of %(paper)s") % {
+                "section": section.name, "paper": settings.NEWSROOM_NAME}
+        return _("Latest news from %(paper)s") % {"paper": settings.NEWSROOM_NAME}
 
     subtitle = description
 

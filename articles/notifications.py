@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import roles
 from .text import single_line, vietnamese_datetime
@@ -62,8 +63,8 @@ def record_failure(transition_id: int, *, recipient: str, error: Exception) -> N
     """Log a mail that did not leave at ERROR, and keep it for the editors' desk."""
     from .models import MailFailure, Transition
 
-    logger.error("Không gửi được thư thông báo (thao tác duyệt bài #%s) tới %s: %r", transition_id,
-                 recipient or "mọi người nhận", error, exc_info=error)
+    logger.error("Workflow mail not sent (transition #%s) to %s: %r", transition_id,
+                 recipient or "every recipient", error, exc_info=error)
     try:
         transition = Transition.objects.filter(pk=transition_id).first()
         MailFailure.objects.create(
@@ -71,7 +72,7 @@ def record_failure(transition_id: int, *, recipient: str, error: Exception) -> N
             recipient=recipient[:254], error=f"{type(error).__name__}: {error}"[:2000],
         )
     except Exception:  # noqa: BLE001 - with the database down too, the log line above is what remains
-        logger.exception("Không ghi lại được thư thông báo chưa gửi (thao tác #%s)", transition_id)
+        logger.exception("Could not record the unsent workflow mail (transition #%s)", transition_id)
 
 
 def recent_failures(days: int = 7, limit: int = 10):
@@ -84,7 +85,7 @@ def recent_failures(days: int = 7, limit: int = 10):
 
 def _display_name(user, fallback=""):
     if user is None:
-        return fallback or "hệ thống"
+        return fallback or _("system")
     return user.get_full_name() or user.get_username()
 
 
@@ -120,33 +121,35 @@ def build_messages(transition_id: int) -> list[EmailMessage]:
 
     if transition.action == "submit":
         recipients = editors_to_notify(exclude=transition.actor)
-        subject = f"{prefix} Bài chờ duyệt: {article.title}"
-        lines = [f"{actor} đã gửi bài “{article.title}” để duyệt."]
+        subject = _("%(prefix)s Waiting for review: %(title)s") % {"prefix": prefix, "title": article.title}
+        lines = [_("%(actor)s sent “%(title)s” for review.") % {"actor": actor, "title": article.title}]
         if comment:
-            lines += ["", f"Lời nhắn: {comment}"]
+            lines += ["", _("Message: %(comment)s") % {"comment": comment}]
     elif transition.action == "request_changes":
         recipients = reporters_to_notify(article, exclude=transition.actor)
-        subject = f"{prefix} Cần sửa bài: {article.title}"
-        lines = [f"Biên tập viên {actor} trả lại bài “{article.title}” và yêu cầu sửa:", "", comment]
+        subject = _("%(prefix)s Changes needed: %(title)s") % {"prefix": prefix, "title": article.title}
+        lines = [_("Editor %(actor)s sent “%(title)s” back and asks for changes:") % {
+            "actor": actor, "title": article.title}, "", comment]
     elif transition.action == "publish":
         recipients = reporters_to_notify(article, exclude=transition.actor)
         if article.is_scheduled:
-            subject = f"{prefix} Bài đã được duyệt, hẹn giờ đăng: {article.title}"
-            lines = [f"Bài “{article.title}” đã được {actor} duyệt và sẽ lên trang lúc "
-                     f"{vietnamese_datetime(article.published_at)}."]
+            subject = _("%(prefix)s Approved and scheduled: %(title)s") % {"prefix": prefix, "title": article.title}
+            lines = [_("%(actor)s approved “%(title)s”; it goes on the site at %(at)s.") % {
+                     "actor": actor, "title": article.title, "at": vietnamese_datetime(article.published_at)}]
         else:
-            subject = f"{prefix} Bài đã xuất bản: {article.title}"
-            lines = [f"Bài “{article.title}” đã được {actor} duyệt và xuất bản.",
-                     f"Đọc trên trang: {settings.NEWSROOM_SITE_URL}{article.get_absolute_url()}"]
+            subject = _("%(prefix)s Published: %(title)s") % {"prefix": prefix, "title": article.title}
+            lines = [_("%(actor)s approved and published “%(title)s”.") % {"actor": actor, "title": article.title},
+                     _("Read it on the site: %(url)s") % {"url": settings.NEWSROOM_SITE_URL + article.get_absolute_url()}]
         if comment:
-            lines += ["", f"Ghi chú: {comment}"]
+            lines += ["", _("Note: %(comment)s") % {"comment": comment}]
     elif transition.action == "unpublish":
         recipients = reporters_to_notify(article, exclude=transition.actor)
-        subject = f"{prefix} Bài đã bị gỡ: {article.title}"
-        lines = [f"Bài “{article.title}” đã được {actor} gỡ khỏi trang.", "", f"Lý do: {comment}"]
+        subject = _("%(prefix)s Taken down: %(title)s") % {"prefix": prefix, "title": article.title}
+        lines = [_("%(actor)s took “%(title)s” off the site.") % {"actor": actor, "title": article.title}, "",
+                 _("Reason: %(comment)s") % {"comment": comment}]
     else:
         return []
-    lines += ["", f"Mở bài trong tòa soạn: {admin_url}"]
+    lines += ["", _("Open the story in the newsroom: %(url)s") % {"url": admin_url}]
     body = "\n".join(lines)
     # A header is one line: a title saved before titles were kept on one line must not drop the mail.
     subject = single_line(subject)

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 PAGE_SIZE = 20
-NO_SUCH_PAGE = "Trang này không có."
+NO_SUCH_PAGE = _("This page does not exist.")
 _CURSOR = re.compile(r"^(\d{1,17})-(\d{1,18})$")
 
 

@@ -8,6 +8,7 @@ import datetime
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 STALE_AFTER = 90  # seconds without a heartbeat before someone no longer counts as editing
 HEARTBEAT_EVERY = 30  # seconds, for the page script
@@ -54,6 +55,7 @@ def describe(others) -> str:
     """'Lý Minh (từ 10:05) đang mở bài này để sửa.' or ''."""
     if not others:
         return ""
-    names = ", ".join(f"{other['name']} (từ {other['since']:%H:%M})" for other in others)
-    return (f"{names} đang mở bài này để sửa. Nếu hai người cùng lưu, lần lưu sau sẽ bị từ chối "
-            "và phải gộp chữ; hãy báo nhau trước.")
+    names = ", ".join(_("%(name)s (since %(time)s)") % {"name": other["name"], "time": f"{other['since']:%H:%M}"}
+                      for other in others)
+    return _("%(names)s also have this story open for editing. If both of you save, the later save is "
+            "refused and has to merge the texts; tell each other first.") % {"names": names}

@@ -15,6 +15,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
 from . import workflow
@@ -53,7 +55,8 @@ def restored_fields(fields=None) -> list[str]:
 
 
 RESTORED_FIELDS = restored_fields()
-COMPARED_FIELDS = [("title", "Tiêu đề"), ("kicker", "Tít phụ"), ("sapo", "Sapo"), ("body", "Nội dung")]
+COMPARED_FIELDS = [("title", gettext_lazy("Title")), ("kicker", gettext_lazy("Kicker")), ("sapo", gettext_lazy("Sapo")),
+                   ("body", gettext_lazy("Body"))]
 
 _WORDS = re.compile(r"\s*\S+|\s+$")
 
@@ -80,8 +83,8 @@ def body_as_text(body: str) -> str:
 # steps (a step is one diagonal of the search or one pair of equal words walked) the part that differs
 # is shown whole, old then new. Measured: about 0.3 s of one core at the cap.
 DIFF_STEP_BUDGET = 1_000_000
-TOO_DIFFERENT_NOTE = ("Hai bản khác nhau quá nhiều để so sánh từng từ: phần khác nhau được hiện nguyên văn, "
-                      "bản cũ (gạch đỏ) rồi bản mới (nền xanh).")
+TOO_DIFFERENT_NOTE = gettext_lazy("The two versions differ too much to compare word by word: the part that differs "
+                                  "is shown as it is, the old version (struck out in red) then the new (green).")
 
 
 @dataclass
@@ -231,7 +234,7 @@ def compare_versions(old: Version, new: Version) -> list[dict]:
 def describe(version: Version) -> str:
     """'Thứ Tư, 22/7/2020 - 08:30, bvien' for lists and messages."""
     revision = version.revision
-    who = revision.user.get_username() if revision.user else "hệ thống"
+    who = revision.user.get_username() if revision.user else _("system")
     return f"{vietnamese_datetime(revision.date_created)}, {who}"
 
 
@@ -244,17 +247,17 @@ def _related_rows(version: Version, model, article: Article) -> list[dict]:
 def article_restore(*, article: Article, version: Version, by) -> Article:
     """Put a saved revision's text, bylines and captions back as a new save; the status stays as it is."""
     if version.content_type.model_class() is not Article or version.object_id != str(article.pk):
-        raise workflow.WorkflowError("Phiên bản này không thuộc bài viết đang mở.")
+        raise workflow.WorkflowError(_("This version does not belong to the open story."))
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         if not workflow.can_edit(by, locked):
-            raise workflow.WorkflowError("Bạn không có quyền sửa bài này nên không khôi phục được.")
+            raise workflow.WorkflowError(_("You may not edit this story, so you cannot restore it."))
         data = version.field_dict
         for name in RESTORED_FIELDS:
             if name in data:
                 setattr(locked, name, data[name])
         if not Section.objects.filter(pk=locked.section_id).exists():
-            raise workflow.WorkflowError("Chuyên mục của phiên bản này đã bị xóa, không khôi phục được.")
+            raise workflow.WorkflowError(_("This version's section has been deleted; it cannot be restored."))
         locked.last_edited_by = by
         with reversion.create_revision():
             locked.save(update_fields=workflow.content_fields())
@@ -280,6 +283,6 @@ def article_restore(*, article: Article, version: Version, by) -> Article:
             ])
             reversion.add_to_revision(locked)
             reversion.set_user(by)
-            reversion.set_comment(f"Khôi phục phiên bản lưu lúc {describe(version)}")
+            reversion.set_comment(_("Restored the version saved at %(version)s") % {"version": describe(version)})
         announce_article_changed(locked, action="restore")
     return locked

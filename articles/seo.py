@@ -11,6 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from . import bylines as credits
 
@@ -135,7 +136,7 @@ def article_structured_data(article, *, lead_caption, bylines, corrections, phot
         news["correction"] = [
             {"@type": "CorrectionComment", "text": c.text, "datePublished": _iso(c.created_at)} for c in corrections
         ]
-    crumbs = breadcrumb_list([("Trang chủ", "/"), (article.section.name, section_url),
+    crumbs = breadcrumb_list([(_("Home"), "/"), (article.section.name, section_url),
                               (article.title, article.get_absolute_url())])
     return {"@context": "https://schema.org", "@graph": [news, crumbs]}
 

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import seo
 from .caching import public_page, site_state
@@ -84,7 +85,7 @@ def pages(request):
 @public_page
 def month(request, year, month):
     if not (1 <= month <= 12 and 1990 <= year <= 9000):
-        raise Http404("Không có sitemap này.")
+        raise Http404(_("There is no such sitemap."))
     start = _local_month_start(year, month)
     end = _local_month_start(*_next_month(year, month))
     stories = (

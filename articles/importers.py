@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import images, text, workflow
 from .models import Article, Author, Byline, BylineRole, Caption, Section, Status
@@ -31,8 +33,8 @@ DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 # story runs to 20-30 pictures.
 DEFAULT_MAX_CAPTIONS = 50
 CAPTION_MAX_POSITION = 32767  # Caption.position is a smallint
-NAVIGATION_LINES = {"xem thêm", "xem thêm:", "tin liên quan", "tin liên quan:", "đọc thêm", "đọc thêm:"}
-_BYLINE_SPLIT = re.compile(r"\s*(?:,|;|\s-\s|\s–\s|\svà\s)\s*")
+NAVIGATION_LINES = {"xem thêm", "xem thêm:", "tin liên quan", "tin liên quan:", "đọc thêm", "đọc thêm:"}  # i18n: data
+_BYLINE_SPLIT = re.compile(r"\s*(?:,|;|\s-\s|\s–\s|\svà\s)\s*")  # i18n: data
 _SENTENCE_END = re.compile(r"[.!?…:;\"”)]$")
 
 
@@ -86,19 +88,20 @@ def _looks_like_byline(line: str) -> bool:
 
 def parse_story(content: str, name: str = "") -> ParsedStory:
     """Read one scraped story. Raises StoryFormatError when there is no story to read."""
-    label = name or "tệp"
+    label = name or _("file")
     content = text.normalize(content.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
     blocks = _blocks(content)
     if not blocks:
-        raise StoryFormatError(f"{label}: tệp rỗng, không có bài viết để nhập.")
+        raise StoryFormatError(_("%(file)s: the file is empty; there is no story to import.") % {"file": label})
 
     title, *rest_of_first = blocks[0]
     if len(title) > TITLE_MAX_CHARS:
         raise StoryFormatError(
-            f"{label}: dòng đầu tiên dài {len(title)} ký tự, không giống tiêu đề (tối đa {TITLE_MAX_CHARS})."
+            _("%(file)s: the first line is %(length)s characters long, not like a title (at most %(limit)s).") % {
+                "file": label, "length": len(title), "limit": TITLE_MAX_CHARS}
         )
     if not any(ch.isalpha() for ch in title):
-        raise StoryFormatError(f"{label}: không tìm thấy tiêu đề ở dòng đầu tiên.")
+        raise StoryFormatError(_("%(file)s: no title on the first line.") % {"file": label})
     blocks = ([rest_of_first] if rest_of_first else []) + blocks[1:]
 
     # Page navigation at the end ("Xem thêm") is not content.
@@ -139,22 +142,22 @@ def parse_story(content: str, name: str = "") -> ParsedStory:
             break
 
     if not story.paragraphs and not story.sapo:
-        raise StoryFormatError(f"{label}: chỉ có tiêu đề, không có nội dung bài viết.")
+        raise StoryFormatError(_("%(file)s: only a title, no story text.") % {"file": label})
     return story
 
 
 _FILE_KINDS = (
-    (stat.S_ISDIR, "một thư mục"),
-    (stat.S_ISCHR, "một tệp thiết bị"),
-    (stat.S_ISBLK, "một thiết bị khối (ổ đĩa)"),
-    (stat.S_ISFIFO, "một ống dẫn FIFO"),
-    (stat.S_ISSOCK, "một socket"),
+    (stat.S_ISDIR, gettext_lazy("a folder")),
+    (stat.S_ISCHR, gettext_lazy("a device file")),
+    (stat.S_ISBLK, gettext_lazy("a block device (a disk)")),
+    (stat.S_ISFIFO, gettext_lazy("a FIFO pipe")),
+    (stat.S_ISSOCK, gettext_lazy("a socket")),
 )
 _OS_ERRORS = {
-    errno.ENOENT: "không có tệp này",
-    errno.EACCES: "không có quyền đọc",
-    errno.EPERM: "không có quyền đọc",
-    errno.ENAMETOOLONG: "tên tệp quá dài",
+    errno.ENOENT: gettext_lazy("no such file"),
+    errno.EACCES: gettext_lazy("no permission to read it"),
+    errno.EPERM: gettext_lazy("no permission to read it"),
+    errno.ENAMETOOLONG: gettext_lazy("the file name is too long"),
 }
 
 
@@ -167,17 +170,19 @@ def _file_size(size: int) -> str:
 
 
 def _unreadable(path, exc: OSError) -> StoryFormatError:
-    return StoryFormatError(f"{path}: không đọc được tệp ({_OS_ERRORS.get(exc.errno) or exc.strerror or exc}).")
+    return StoryFormatError(_("%(file)s: the file cannot be read (%(reason)s).") % {
+        "file": path, "reason": _OS_ERRORS.get(exc.errno) or exc.strerror or exc})
 
 
 def _not_regular(path, mode: int) -> StoryFormatError:
     if stat.S_ISLNK(mode):
         return StoryFormatError(
-            f"{path}: đây là liên kết tượng trưng (symlink); trình nhập không đi theo liên kết, "
-            "hãy chỉ thẳng tới tệp cần nhập."
+            _("%(file)s: this is a symbolic link; the importer does not follow links, point it at the file "
+            "to import itself.") % {"file": path}
         )
-    kind = next((name for is_kind, name in _FILE_KINDS if is_kind(mode)), "một loại tệp đặc biệt")
-    return StoryFormatError(f"{path}: đây là {kind}, không phải tệp thường; chỉ nhập được tệp thường.")
+    kind = next((name for is_kind, name in _FILE_KINDS if is_kind(mode)), _("a special kind of file"))
+    return StoryFormatError(_("%(file)s: this is %(kind)s, not a regular file; only regular files can be imported.") % {
+        "file": path, "kind": kind})
 
 
 def open_regular_file(path: Path):
@@ -203,8 +208,9 @@ def open_regular_file(path: Path):
 
 def _too_big(path, size: int, max_bytes: int) -> StoryFormatError:
     return StoryFormatError(
-        f"{path}: tệp nặng {_file_size(size)}, quá giới hạn {_file_size(max_bytes)} cho một bài. "
-        f"Nếu đúng là một bài dài như vậy, hãy nhập lại với --max-bytes {size}."
+        _("%(file)s: the file weighs %(size)s, over the limit of %(limit)s for one story. If it really is that long a "
+        "story, import it again with --max-bytes %(bytes)s.") % {
+            "file": path, "size": _file_size(size), "limit": _file_size(max_bytes), "bytes": size}
     )
 
 
@@ -212,15 +218,16 @@ def check_story_limits(story: ParsedStory, *, name: str, max_captions: int = DEF
     """Refuse a story with more captions than max_captions or a caption placed further than can be stored."""
     if len(story.captions) > max_captions:
         raise StoryFormatError(
-            f"{name}: có {len(story.captions)} chú thích ảnh, quá giới hạn {max_captions} ảnh cho một bài "
-            f"(mỗi chú thích thành một ảnh lưu trên đĩa). Nếu đúng vậy, hãy nhập lại với "
-            f"--max-captions {len(story.captions)}."
+            _("%(file)s: %(count)s photo captions, over the limit of %(limit)s photos for one story (each caption "
+            "becomes a photo stored on disk). If that is right, import it again with --max-captions %(count)s.") % {
+            "file": name, "count": len(story.captions), "limit": max_captions}
         )
     for caption in story.captions:
         if caption.position > CAPTION_MAX_POSITION:
             raise StoryFormatError(
-                f"{name}: chú thích ảnh “{caption.text[:60]}” đứng sau đoạn văn thứ {caption.position}, "
-                f"xa hơn vị trí lớn nhất có thể lưu ({CAPTION_MAX_POSITION}). Hãy chia thành nhiều bài."
+                _("%(file)s: the photo caption “%(caption)s” follows paragraph %(position)s, further than the last "
+                "place that can be stored (%(limit)s). Split it into several stories.") % {
+                    "file": name, "caption": caption.text[:60], "position": caption.position, "limit": CAPTION_MAX_POSITION}
             )
 
 
@@ -242,12 +249,12 @@ def read_story_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
         content = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise StoryFormatError(
-            f"{path}: tệp không phải văn bản UTF-8 (byte lạ ở vị trí {exc.start}). "
-            "Hãy lưu lại tệp với mã hóa UTF-8."
+            _("%(file)s: the file is not UTF-8 text (an odd byte at position %(position)s). Save the file again "
+            "in the UTF-8 encoding.") % {"file": path, "position": exc.start}
         ) from None
     del raw
     if "\x00" in content:
-        raise StoryFormatError(f"{path}: tệp chứa ký tự NUL, có lẽ không phải tệp văn bản.")
+        raise StoryFormatError(_("%(file)s: the file holds NUL characters; it is probably not a text file.") % {"file": path})
     story = parse_story(content, name=str(path))
     check_story_limits(story, name=str(path), max_captions=max_captions)
     return story
@@ -281,7 +288,7 @@ def import_story(story: ParsedStory, *, source_key: str, section: Section, statu
         Byline.objects.update_or_create(article=article, author=author, role=BylineRole.WRITER,
                                         defaults={"order": order})
 
-    credit = photo_credit or (f"Ảnh: {', '.join(a.name for a in authors)}" if authors else "")
+    credit = photo_credit or (_("Photo: %(names)s") % {"names": ", ".join(a.name for a in authors)} if authors else "")
     existing = list(article.captions.select_related("photo").order_by("position", "order", "id"))
     for index, parsed in enumerate(story.captions):
         caption = existing[index] if index < len(existing) else None
@@ -309,7 +316,8 @@ def import_story(story: ParsedStory, *, source_key: str, section: Section, statu
     # A new story takes the requested status; a re-imported one keeps the editors' decision.
     if created and status != article.status:
         article = workflow.article_set_status_by_system(
-            article=article, status=status, comment=f"Nhập từ {source_key}", published_at=published_at,
+            article=article, status=status, comment=_("Imported from %(source)s") % {"source": source_key},
+            published_at=published_at,
         )
     return article, created
 
@@ -345,5 +353,6 @@ def import_files(paths, *, section: Section, status: str = Status.DRAFT, image_p
             except Exception as exc:
                 # Whatever stopped the save (the database, the disk), the message names the file it stopped at;
                 # the cause stays chained for --traceback.
-                raise StoryFormatError(f"{path}: không lưu được bài ({type(exc).__name__}: {_one_line(exc)}).") from exc
+                raise StoryFormatError(_("%(file)s: the story could not be saved (%(error)s).") % {
+                    "file": path, "error": f"{type(exc).__name__}: {_one_line(exc)}"}) from exc
     return results

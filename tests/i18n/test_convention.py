@@ -37,7 +37,6 @@ NOT_YET_CONVERTED = {
     "articles/apps.py",
     "articles/forms.py",
     "articles/images.py",
-    "articles/importers.py",
     "articles/management/commands/create_staff.py",
     "articles/management/commands/import_article.py",
     "articles/management/commands/seed_demo.py",

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 # Set on each media response by the dev/test server; production's web server or object store must
 # send the same (SECURITY.md). A sandboxed, script-less policy means that even a file that somehow
@@ -144,7 +145,7 @@ def lockout_response(request, original_response=None, credentials=None):
     cool_off = get_cool_off(request)
     context = {
         **admin.site.each_context(request),
-        "title": "Tạm khóa đăng nhập",
+        "title": _("Login locked for now"),
         "failure_limit": get_failure_limit(request, credentials),
         "cooloff_minutes": _minutes(cool_off),
     }

@@ -43,7 +43,6 @@ NOT_YET_CONVERTED = {
     "articles/models.py",
     "articles/photos.py",
     "articles/roles.py",
-    "articles/security.py",
     "articles/text.py",
     "newsroom/urls.py",
     "static/admin/newsroom/workflow.js",

@@ -20,6 +20,7 @@ from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationErro
 from django.db.models.constants import LOOKUP_SEP
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from newsroom.security import RichTextEditorPolicyMixin
 
@@ -46,12 +47,13 @@ def query_problem(query) -> str | None:
     """Why a query string (a QueryDict) is refused before any view reads it, or None."""
     for name, values in query.lists():
         if len(name) > MAX_NAME_LENGTH or "\x00" in name:
-            return "Địa chỉ có tham số không hợp lệ."
+            return _("The address has a parameter that is not valid.")
         for value in values:
             if "\x00" in value:
-                return "Địa chỉ có ký tự không hợp lệ (ký tự rỗng, mã 0)."
+                return _("The address has a character that is not valid (a null character, code 0).")
             if len(value) > MAX_VALUE_LENGTH:
-                return f"Giá trị trong địa chỉ quá dài (tối đa {MAX_VALUE_LENGTH:,} ký tự).".replace(",", ".")
+                return _("A value in the address is too long (at most %(limit)s characters).") % {
+                    "limit": f"{MAX_VALUE_LENGTH:,}".replace(",", ".")}
     return None
 
 
@@ -136,7 +138,7 @@ class NewsroomAdminSite(AdminSite):
         try:
             return super().autocomplete_view(request)
         except IncorrectLookupParameters:
-            return JsonResponse({"error": "Từ khóa tìm kiếm không hợp lệ."}, status=400)
+            return JsonResponse({"error": _("The search words are not valid.")}, status=400)
 
     def screened(self, view):
         """The view, answering a Vietnamese 400 page to a query string no admin page writes."""
@@ -150,6 +152,6 @@ class NewsroomAdminSite(AdminSite):
         return update_wrapper(inner, view)
 
     def bad_query_response(self, request, problem):
-        context = {**self.each_context(request), "title": "Địa chỉ không hợp lệ", "problem": problem,
+        context = {**self.each_context(request), "title": _("Address not valid"), "problem": problem,
                    "back_url": request.path}
         return TemplateResponse(request, "admin/bad_query.html", context, status=400)

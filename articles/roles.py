@@ -28,8 +28,8 @@ _REPORTER_CODENAMES = (
     "add_photo", "change_photo", "view_photo",
     "view_author", "view_section", "add_tag", "view_tag", "view_correction",
 )
-REPORTER = Role("reporter", "Phóng viên", _REPORTER_CODENAMES)
-EDITOR = Role("editor", "Biên tập viên", _REPORTER_CODENAMES + (
+REPORTER = Role("reporter", "Phóng viên", _REPORTER_CODENAMES)  # i18n: data (the group's stored name)
+EDITOR = Role("editor", "Biên tập viên", _REPORTER_CODENAMES + (  # i18n: data (the group's stored name)
     PUBLISH_CODENAME, "delete_article", "delete_photo",
     "add_section", "change_section",
     "add_author", "change_author",

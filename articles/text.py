@@ -2,8 +2,10 @@
 import re
 import unicodedata
 
+from django.utils.translation import pgettext_lazy
+
 # NFKD does not decompose đ/Đ (they are letters of their own, not d plus a mark), so map them first.
-_LETTER_MAP = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
+_LETTER_MAP = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})  # i18n: data
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 # Zero-width and bidirectional control characters that hide or reorder text in a title.
@@ -52,7 +54,12 @@ def unique_slug(text: str, taken, max_length: int = 200, fallback: str = "bai-vi
     return candidate
 
 
-WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"]
+# The dateline's own weekday names (Django's Vietnamese says "Thứ 2"; a newspaper writes "Thứ Hai").
+WEEKDAYS = [
+    pgettext_lazy("dateline", "Monday"), pgettext_lazy("dateline", "Tuesday"), pgettext_lazy("dateline", "Wednesday"),
+    pgettext_lazy("dateline", "Thursday"), pgettext_lazy("dateline", "Friday"), pgettext_lazy("dateline", "Saturday"),
+    pgettext_lazy("dateline", "Sunday"),
+]
 
 
 def vietnamese_datetime(value) -> str:

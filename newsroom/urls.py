@@ -1,14 +1,16 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from articles import sitemaps as newsroom_sitemaps
 from articles.admin.view_on_site import guarded_shortcut
 from articles import views as public_views
 
-admin.site.site_header = f"{settings.NEWSROOM_NAME} - Tòa soạn"
-admin.site.site_title = "Tòa soạn"
-admin.site.index_title = "Quản trị nội dung"
+admin.site.site_header = format_lazy("{} - {}", settings.NEWSROOM_NAME, _("Newsroom"))
+admin.site.site_title = _("Newsroom")
+admin.site.index_title = _("Content administration")
 
 urlpatterns = [
     # Ahead of the admin's own "view on site" route (same path), which would show any story's slug to any staff.

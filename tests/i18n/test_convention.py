@@ -33,8 +33,6 @@ NOT_YET_CONVERTED = {
     "articles/admin/articles.py",
     "articles/admin/photos.py",
     "articles/admin/view_on_site.py",
-    "articles/adminsite.py",
-    "articles/apps.py",
     "articles/forms.py",
     "articles/images.py",
     "articles/management/commands/create_staff.py",
@@ -42,9 +40,6 @@ NOT_YET_CONVERTED = {
     "articles/management/commands/seed_demo.py",
     "articles/models.py",
     "articles/photos.py",
-    "articles/roles.py",
-    "articles/text.py",
-    "newsroom/urls.py",
     "static/admin/newsroom/workflow.js",
     "templates/axes/lockout.html",
 }

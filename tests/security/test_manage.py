@@ -17,7 +17,10 @@ from django.core.management import CommandError, call_command
 from articles.management.commands.seed_demo import is_local_default_database, local_default_database
 
 ROOT = Path(__file__).resolve().parents[2]
-PROJECT_PARTS = ["manage.py", "newsroom", "articles", "api", "webhooks", "templates", "static", "locale"]
+# What a newcomer's checkout runs from: every package of the project (each app, so a new one is not
+# forgotten) and the folders beside them that Django reads.
+PROJECT_PARTS = ["manage.py", "templates", "static", "locale", "locale_django"] + sorted(
+    path.name for path in ROOT.iterdir() if (path / "__init__.py").exists() and path.name not in ("tests", "bench"))
 
 
 def run_manage(*args, cwd=ROOT, **environ):

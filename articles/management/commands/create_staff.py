@@ -13,6 +13,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from articles.models import Author
 from articles.roles import GROUP_NAMES, ROLES
@@ -21,33 +23,34 @@ PASSWORD_ENV = "NEWSROOM_STAFF_PASSWORD"
 
 
 class Command(BaseCommand):
-    help = "Tạo tài khoản tòa soạn với vai trò phóng viên (reporter) hoặc biên tập viên (editor)."
+    help = gettext_lazy("Create a newsroom account with the role of reporter or editor.")
 
     def add_arguments(self, parser):
         parser.add_argument("username")
-        parser.add_argument("--role", required=True, choices=sorted(ROLES), help="reporter hoặc editor")
-        parser.add_argument("--email", default="", help="Địa chỉ nhận thư báo duyệt bài.")
-        parser.add_argument("--name", default="", help="Tên hiển thị, cũng là tên ký dưới bài (byline).")
+        parser.add_argument("--role", required=True, choices=sorted(ROLES), help=_("reporter or editor"))
+        parser.add_argument("--email", default="", help=_("The address that gets the workflow mail."))
+        parser.add_argument("--name", default="", help=_("Display name, also the name on the byline."))
         parser.add_argument("--update", action="store_true",
-                            help="Tài khoản đã có: đổi vai trò (và mật khẩu, nếu có) thay vì báo lỗi.")
-        parser.add_argument("--no-author", action="store_true", help="Không tạo hồ sơ tác giả.")
+                            help=_("For an existing account: change its role (and password, if given) instead of refusing."))
+        parser.add_argument("--no-author", action="store_true", help=_("Do not create an author profile."))
 
     def handle(self, *args, username, role, email, name, update, no_author, **options):
         User = get_user_model()
         user = User.objects.filter(username=username).first()
         if user is not None and not update:
-            raise CommandError(f"Tài khoản “{username}” đã có. Thêm --update để đổi vai trò của tài khoản này.")
+            raise CommandError(_("The account “%(username)s” exists. Add --update to change its role.") % {"username": username})
         try:
             group = Group.objects.get(name=ROLES[role].group)
         except Group.DoesNotExist:
-            raise CommandError(f"Chưa có nhóm “{ROLES[role].group}”. Hãy chạy `python manage.py migrate` trước.")
+            raise CommandError(_("There is no group “%(group)s” yet. Run `python manage.py migrate` first.") % {
+                "group": ROLES[role].group})
 
         creating = user is None
         if creating:
             user = User(username=username)
         password = self._password(user, required=creating)
 
-        first, _, last = name.rpartition(" ") if " " in name else ("", "", name)
+        first, _space, last = name.rpartition(" ") if " " in name else ("", "", name)
         with transaction.atomic():
             user.is_staff = True
             user.is_active = True
@@ -64,8 +67,9 @@ class Command(BaseCommand):
             if not no_author and not Author.objects.filter(user=user).exists():
                 Author.objects.create(name=name or username, user=user)
 
-        verb = "Đã tạo" if creating else "Đã cập nhật"
-        self.stdout.write(self.style.SUCCESS(f"{verb} tài khoản “{username}” với vai trò {group.name}."))
+        done = _("Created the account “%(username)s” with the role %(role)s.") if creating else _(
+            "Updated the account “%(username)s” with the role %(role)s.")
+        self.stdout.write(self.style.SUCCESS(done % {"username": username, "role": group.name}))
 
     def _password(self, user, *, required):
         password = os.environ.get(PASSWORD_ENV)
@@ -73,15 +77,16 @@ class Command(BaseCommand):
             if not self.stdin_is_terminal():
                 if required:
                     raise CommandError(
-                        f"Đặt mật khẩu trong biến môi trường {PASSWORD_ENV}, hoặc chạy lệnh trong terminal.")
+                        _("Set the password in the environment variable %(variable)s, or run the command in a terminal.") % {
+                            "variable": PASSWORD_ENV})
                 return None
-            password = getpass.getpass("Mật khẩu: ")
-            if password != getpass.getpass("Nhập lại mật khẩu: "):
-                raise CommandError("Hai lần nhập mật khẩu không khớp.")
+            password = getpass.getpass(_("Password: "))
+            if password != getpass.getpass(_("Password again: ")):
+                raise CommandError(_("The two passwords differ."))
         try:
             password_validation.validate_password(password, user)
         except ValidationError as error:
-            raise CommandError("Mật khẩu chưa đạt: " + " ".join(error.messages))
+            raise CommandError(_("The password is not good enough: %(reasons)s") % {"reasons": " ".join(error.messages)})
         return password
 
     def stdin_is_terminal(self):

@@ -4,6 +4,8 @@ import signal
 import threading
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from articles import importers
 from articles.models import Section, Status
@@ -17,9 +19,9 @@ def _positive_int(value: str) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"“{value}” không phải số nguyên dương") from None
+        raise argparse.ArgumentTypeError(_("“%(value)s” is not a positive whole number") % {"value": value}) from None
     if number < 1:
-        raise argparse.ArgumentTypeError(f"“{value}” không phải số nguyên dương")
+        raise argparse.ArgumentTypeError(_("“%(value)s” is not a positive whole number") % {"value": value})
     return number
 
 
@@ -32,22 +34,24 @@ def _terminated(signum, frame):
 
 
 class Command(BaseCommand):
-    help = "Nhập bài viết từ tệp văn bản lấy về từ trang báo (định dạng xem README). Bài nhập vào là bản nháp."
+    help = gettext_lazy("Import stories from text files saved from a paper's pages (format in README). They come in as drafts.")
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", help="Các tệp .txt cần nhập (tệp thường, không nhận liên kết)")
-        parser.add_argument("--section", default="Thời sự", help="Tên hoặc đường dẫn chuyên mục (tạo mới nếu chưa có)")
+        parser.add_argument("files", nargs="+", help=_("The .txt files to import (regular files, no links)"))
+        parser.add_argument("--section", default="Thời sự",  # i18n: data (the demo's first section)
+                            help=_("Name or slug of the section (created if missing)"))
         parser.add_argument("--status", default=Status.DRAFT, choices=[Status.DRAFT, Status.REVIEW, Status.PUBLISHED],
-                            help="Trạng thái của bài mới sau khi nhập (mặc định: bản nháp; chuyển kho bài cũ "
-                                 "thì ghi rõ --status published)")
+                            help=_("Status of a new story once imported (default: draft; to move an archive that was "
+                                 "already published, say --status published)"))
         parser.add_argument("--image", action="append", default=[], dest="images",
-                            help="Ảnh cho chú thích thứ nhất, thứ hai... (lặp lại tùy chọn theo thứ tự)")
-        parser.add_argument("--photo-credit", default="", help="Tác giả ảnh; mặc định là tác giả bài")
+                            help=_("Photo for the first, second... caption (repeat the option in order)"))
+        parser.add_argument("--photo-credit", default="", help=_("Photo credit; by default the story's authors"))
         parser.add_argument("--max-bytes", type=_positive_int, default=importers.DEFAULT_MAX_BYTES,
-                            help=f"Dung lượng lớn nhất của một tệp, tính bằng byte (mặc định "
-                                 f"{importers.DEFAULT_MAX_BYTES})")
+                            help=_("Largest size of one file, in bytes (default %(default)s)") % {
+                                 "default": importers.DEFAULT_MAX_BYTES})
         parser.add_argument("--max-captions", type=_positive_int, default=importers.DEFAULT_MAX_CAPTIONS,
-                            help=f"Số chú thích ảnh nhiều nhất trong một bài (mặc định {importers.DEFAULT_MAX_CAPTIONS})")
+                            help=_("Most photo captions in one story (default %(default)s)") % {
+                                "default": importers.DEFAULT_MAX_CAPTIONS})
 
     def handle(self, *args, files, section, status, images, photo_credit, max_bytes, max_captions, **options):
         # `kill` (SIGTERM, what a supervisor or a timeout sends) becomes an exception like Ctrl-C, so the
@@ -65,22 +69,23 @@ class Command(BaseCommand):
                     max_bytes=max_bytes, max_captions=max_captions,
                 )
         except importers.StoryFormatError as exc:
-            raise CommandError(_one_line(f"{exc} Không bài nào được nhập.")) from exc
+            raise CommandError(_one_line(_("%(error)s No story was imported.") % {"error": exc})) from exc
         except importers.images.PhotoRejected as exc:
-            raise CommandError(_one_line(f"Ảnh không hợp lệ: {' '.join(exc.messages)} Không bài nào được nhập.")) from exc
+            raise CommandError(_one_line(_("Photo not valid: %(error)s No story was imported.") % {
+                "error": " ".join(exc.messages)})) from exc
         except Terminated:
-            raise CommandError("Lệnh nhập bị dừng (SIGTERM). Không bài nào được nhập.") from None
+            raise CommandError(_("The import was stopped (SIGTERM). No story was imported.")) from None
         except Exception as exc:
             # One line for the operator, never a traceback; --traceback still shows the cause.
             raise CommandError(_one_line(
-                f"Không nhập được {', '.join(files)} ({type(exc).__name__}: {exc}). Không bài nào được nhập. "
-                "Chạy lại với --traceback để xem chi tiết."
+                _("Could not import %(files)s (%(error)s). No story was imported. Run again with --traceback to see "
+                "the details.") % {"files": ", ".join(files), "error": f"{type(exc).__name__}: {exc}"}
             )) from exc
         finally:
             if in_main_thread:
                 signal.signal(signal.SIGTERM, previous)
         for article, created in results:
-            verb = "Đã tạo" if created else "Đã cập nhật"
+            verb = _("Created") if created else _("Updated")
             self.stdout.write(self.style.SUCCESS(
                 f"{verb}: {article.title} ({article.get_status_display().lower()}, {article.get_absolute_url()})"
             ))

@@ -14,6 +14,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from articles import importers
 from articles.models import Article, Author, Section, Status
@@ -21,18 +23,18 @@ from articles.roles import EDITOR, REPORTER
 
 DEMO_DIR = Path(importers.__file__).resolve().parent / "demo"
 
-SECTIONS = ["Thời sự", "Kinh tế", "Xã hội", "Giáo dục", "Y tế", "Văn hóa"]
+SECTIONS = ["Thời sự", "Kinh tế", "Xã hội", "Giáo dục", "Y tế", "Văn hóa"]  # i18n: data
 # Demo file -> section; the files are the project's own stories in the scraped format.
 STORIES = {
-    "01-mua-vang-cho-moi.txt": "Kinh tế",
-    "02-khai-giang-diem-truong.txt": "Giáo dục",
-    "03-duong-ba-be.txt": "Thời sự",
-    "04-tram-y-te.txt": "Y tế",
-    "05-le-hoi-long-tong.txt": "Văn hóa",
+    "01-mua-vang-cho-moi.txt": "Kinh tế",  # i18n: data
+    "02-khai-giang-diem-truong.txt": "Giáo dục",  # i18n: data
+    "03-duong-ba-be.txt": "Thời sự",  # i18n: data
+    "04-tram-y-te.txt": "Y tế",  # i18n: data
+    "05-le-hoi-long-tong.txt": "Văn hóa",  # i18n: data
 }
 # (username, group, author name linked to the login)
 ACCOUNTS = [
-    ("phongvien", REPORTER.group, "Hà Linh"),
+    ("phongvien", REPORTER.group, "Hà Linh"),  # i18n: data
     ("bientap", EDITOR.group, None),
 ]
 
@@ -60,28 +62,28 @@ def describe_database(database: dict) -> str:
 
 
 class Command(BaseCommand):
-    help = "Tạo nội dung mẫu (chuyên mục, bài viết, tài khoản phóng viên và biên tập viên)."
+    help = gettext_lazy("Create demo content (sections, stories, a reporter's and an editor's account).")
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true",
-                            help="Chạy cả khi DEBUG tắt hoặc với cơ sở dữ liệu khác (không dùng cho báo thật)")
+                            help=_("Run even with DEBUG off or another database (never for a real paper)"))
 
     def handle(self, *args, force=False, **options):
         if not force:
             database = connections["default"].settings_dict
             if not is_local_default_database(database):
                 raise CommandError(
-                    f"seed_demo chỉ chạy trên cơ sở dữ liệu SQLite mặc định của dự án ({local_default_database()}), "
-                    f"không phải {describe_database(database)}: nó tạo tài khoản biên tập viên với mật khẩu mẫu "
-                    "ai cũng biết. Dùng --force nếu chắc chắn đây là máy thử nghiệm."
+                    _("seed_demo runs only on the project's default SQLite database (%(default)s), not on %(database)s: it "
+                    "creates an editor's account with a demo password everyone knows. Use --force if you are sure this is a "
+                    "test machine.") % {"default": local_default_database(), "database": describe_database(database)}
                 )
             if not settings.DEBUG:
-                raise CommandError("seed_demo chỉ dành cho máy phát triển (DEBUG bật). Dùng --force nếu chắc chắn.")
+                raise CommandError(_("seed_demo is for development machines only (DEBUG on). Use --force if you are sure."))
         password = os.environ.get("NEWSROOM_DEMO_PASSWORD", "toasoan-demo-2026")
         with transaction.atomic():
             sections = {}
             for order, name in enumerate(SECTIONS):
-                sections[name], _ = Section.objects.get_or_create(name=name, defaults={"order": order})
+                sections[name], _created = Section.objects.get_or_create(name=name, defaults={"order": order})
             created_stories = 0
             now = timezone.now()
             for index, (filename, section_name) in enumerate(STORIES.items()):
@@ -97,14 +99,14 @@ class Command(BaseCommand):
             logins = [self._account(username, group, author, password) for username, group, author in ACCOUNTS]
 
         self.stdout.write(self.style.SUCCESS(
-            f"Nội dung mẫu: {Section.objects.count()} chuyên mục, {Article.objects.count()} bài viết "
-            f"({created_stories} bài mới)."
+            _("Demo content: %(sections)s sections, %(stories)s stories (%(new)s new).") % {
+            "sections": Section.objects.count(), "stories": Article.objects.count(), "new": created_stories}
         ))
-        self.stdout.write("Tài khoản mẫu (mật khẩu ban đầu, nếu chưa đổi):")
+        self.stdout.write(_("Demo accounts (first password, unless changed):"))
         for username, group, created in logins:
-            note = "" if created else " (đã có sẵn)"
+            note = "" if created else _(" (already there)")
             self.stdout.write(f"  {group:<14} {username} / {password}{note}")
-        self.stdout.write(f"Trang quản trị: http://127.0.0.1:8000/{settings.ADMIN_PATH}")
+        self.stdout.write(_("Admin: %(url)s") % {"url": f"http://127.0.0.1:8000/{settings.ADMIN_PATH}"})
 
     def _account(self, username, group_name, author_name, password):
         User = get_user_model()

@@ -46,10 +46,10 @@ DATA_PRAGMA = "# i18n: data"
 VIETNAMESE = re.compile(r"[À-ỹĐđƠơƯư]")
 LETTERS = re.compile(r"[^\W\d_]")
 
-GETTEXT_ARGS = {  # function name -> (index of the context, indexes of the msgids)
+GETTEXT_ARGS = {  # function name -> (index of the context, index of the msgid: the catalogue's key, singular)
     "_": (None, (0,)), "gettext": (None, (0,)), "gettext_lazy": (None, (0,)), "gettext_noop": (None, (0,)),
-    "ngettext": (None, (0, 1)), "ngettext_lazy": (None, (0, 1)),
-    "pgettext": (0, (1,)), "pgettext_lazy": (0, (1,)), "npgettext": (0, (1, 2)), "npgettext_lazy": (0, (1, 2)),
+    "ngettext": (None, (0,)), "ngettext_lazy": (None, (0,)),
+    "pgettext": (0, (1,)), "pgettext_lazy": (0, (1,)), "npgettext": (0, (1,)), "npgettext_lazy": (0, (1,)),
 }
 # Keyword arguments and class attributes whose value a person reads.
 USER_KEYWORDS = {"verbose_name", "verbose_name_plural", "help_text", "label", "empty_label", "empty_value_display",

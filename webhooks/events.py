@@ -84,8 +84,7 @@ def _record(event, article, *, correction, run_after):
     for endpoint in Endpoint.objects.filter(is_active=True):
         if str(event) not in endpoint.events:
             continue
-        delivery = Delivery(endpoint=endpoint, event=event, article_id=article.pk, article_title=article.title[:300],
-                            next_attempt_at=run_after)
+        delivery = Delivery(endpoint=endpoint, event=event, article_id=article.pk, article_title=article.title[:300])
         data = payload(event, article, correction=correction) | {"delivery": str(delivery.uuid)}
         delivery.body = json.dumps(data, ensure_ascii=False, sort_keys=True)
         with transaction.atomic():  # the log row and its queued task, or neither

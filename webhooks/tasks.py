@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django_tasks import task
 
 from articles.models import Article, Status
@@ -36,9 +37,13 @@ _opener = urllib.request.build_opener(_NoRedirects)
 
 
 def enqueue_attempt(delivery, *, run_after=None):
-    """Queue the delivery's next attempt (now, or at `run_after`)."""
+    """Queue the delivery's next attempt (now, or at `run_after`), named by its due time: the delivery keeps
+    only its latest due time, so an attempt queued earlier (before a "send again") finds itself superseded."""
+    due = run_after or timezone.now()
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=due)
+    delivery.next_attempt_at = due
     queued = send_delivery.using(run_after=run_after) if run_after else send_delivery
-    queued.enqueue(delivery.pk)
+    queued.enqueue(delivery.pk, due.isoformat())
 
 
 def post(delivery) -> tuple[int | None, str]:
@@ -74,12 +79,14 @@ def _publication_called_off(delivery) -> bool:
 
 
 @task()
-def send_delivery(delivery_id: int) -> str:
-    """Make one attempt at a delivery; on failure queue the next one, or give up after a day."""
+def send_delivery(delivery_id: int, due: str) -> str:
+    """Make the attempt at a delivery due at `due`; on failure queue the next one, or give up after a day."""
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().select_related("endpoint").filter(pk=delivery_id).first()
         if delivery is None or delivery.state in (DeliveryState.DELIVERED, DeliveryState.CANCELLED):
             return "skipped"
+        if delivery.next_attempt_at != parse_datetime(due):
+            return "superseded"  # sent again meanwhile: that newer attempt carries on
         # A scheduled story's "published" waits for its time (run_after); unscheduled meanwhile, it never goes.
         if delivery.event == Event.PUBLISHED and _publication_called_off(delivery):
             delivery.state, delivery.next_attempt_at = DeliveryState.CANCELLED, None
@@ -108,7 +115,7 @@ def send_delivery(delivery_id: int) -> str:
 
 def delivery_send_again(*, delivery: Delivery) -> Delivery:
     """An editor's "send again": a fresh day of attempts with the same body, starting now."""
-    delivery.state, delivery.attempts, delivery.next_attempt_at = DeliveryState.PENDING, 0, None
-    delivery.save(update_fields=["state", "attempts", "next_attempt_at"])
+    delivery.state, delivery.attempts = DeliveryState.PENDING, 0
+    delivery.save(update_fields=["state", "attempts"])
     transaction.on_commit(lambda: enqueue_attempt(delivery))
     return delivery

@@ -1,8 +1,11 @@
 """Webhooks in the admin: editors register endpoints and resend deliveries; reporters see none of it."""
 import json
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import workflow
 from articles.models import Status
@@ -48,7 +51,8 @@ def test_reporters_cannot_see_or_register_endpoints(client, reporter):
 
 def test_send_again_from_the_delivery_log_posts_the_same_body_again(client, editor, section, author, receiver,
                                                                    endpoint, run_worker):
-    """A failed delivery, sent again by an editor's action, reaches the receiver with the same signed body."""
+    """A failed delivery, sent again by an editor's action, reaches the receiver with the same signed body; the retry
+    queued before stands down."""
     story = make_article("Tin gửi lại", section=section, authors=[author], status=Status.REVIEW)
     receiver.status = 500
     workflow.article_publish(article=story, by=editor)
@@ -66,5 +70,8 @@ def test_send_again_from_the_delivery_log_posts_the_same_body_again(client, edit
     assert delivery.state == DeliveryState.DELIVERED
     assert [r["body"] for r in receiver.requests][0] == receiver.requests[-1]["body"]
     assert json.loads(receiver.requests[-1]["body"])["delivery"] == str(delivery.uuid)
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        run_worker()  # the retry queued before "send again" is due now, and does nothing
+    assert len(receiver.requests) == 2 and Delivery.objects.get().attempts == 1
     detail = client.get(reverse("admin:webhooks_delivery_change", args=[delivery.pk])).content.decode()
     assert "500" in detail and "200" in detail  # the attempts, as logged

@@ -177,3 +177,22 @@ def test_signature_check_refuses_tampering_other_secrets_and_old_deliveries():
     assert not signing.verify("khac", str(stamp), body, given, now=stamp + 10)
     assert not signing.verify("bi-mat", str(stamp), body, given, now=stamp + 3600)
     assert not signing.verify("bi-mat", "hôm qua", body, given, now=stamp)
+
+
+def test_sending_again_replaces_the_queued_retry_instead_of_adding_one(receiver, endpoint, story_in_review, editor,
+                                                                       run_worker):
+    """Sent again while a retry waits, a failing delivery keeps one schedule: the old retry stands down."""
+    from webhooks.tasks import delivery_send_again
+
+    receiver.status = 500
+    with time_machine.travel(timezone.now(), tick=True) as traveller:
+        workflow.article_publish(article=story_in_review, by=editor)
+        run_worker()  # attempt 1 fails; a retry is queued for a minute later
+        with transaction.atomic():
+            delivery_send_again(delivery=Delivery.objects.get())
+        run_worker()  # the new first attempt fails too; its own retry is queued
+        assert len(receiver.requests) == 2
+        traveller.shift(timedelta(minutes=2))  # both retries are due now
+        run_worker()
+    assert len(receiver.requests) == 3
+    assert Delivery.objects.get().attempts == 2

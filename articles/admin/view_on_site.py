@@ -9,11 +9,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from .. import workflow
 from ..models import Article
 
-NOT_FOUND = "Không tìm thấy trang này."
+NOT_FOUND = _("This page was not found.")
 
 
 def may_follow(user, article: Article) -> bool:

@@ -1,13 +1,18 @@
-"""The story form of the admin: the rich-text body widget and the no-lost-edits check."""
+"""The admin's forms: the story form (rich-text body widget, no-lost-edits check) and the workflow buttons' form."""
 from django import forms
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 from .models import Article, Status, Transition
 from .revisions import COMPARED_FIELDS, compare
 from .text import single_line, vietnamese_datetime
-from .workflow import ACTION_LABELS, TRANSITIONS
+from .workflow import ACTION_LABELS, MOVES, invalid_action_message
+
+# A move pressed on a page showing an older version of the story: someone edited or moved it meanwhile.
+STALE_MOVE_MESSAGE = _("The story changed after you opened it. Look at it as it is now, then press the button again.")
 
 # The story's fields that the workflow may own (workflow.workflow_owned_fields) and the form otherwise edits.
 PUBLISH_TIME_FIELDS = ("published_at",)
@@ -16,6 +21,70 @@ PUBLISH_TIME_FIELDS = ("published_at",)
 def body_widget():
     """The rich-text editor for story bodies; settings.NEWSROOM_BODY_WIDGET names it (the one place)."""
     return import_string(settings.NEWSROOM_BODY_WIDGET)()
+
+
+class MoveForm(forms.Form):
+    """A workflow button pressed on the story page: which move, its comment, a publish time, the version seen.
+
+    The fields carry the names the page posts (the button's `_transition`, the panel's `_transition_comment`
+    and `_publish_at`, the story form's hidden `version`). Who may make the move, and whether the story is
+    complete, is workflow.py's to say; this form refuses what can be told from the request alone.
+    """
+
+    _transition = forms.CharField()
+    _transition_comment = forms.CharField(required=False)
+    _publish_at = forms.DateTimeField(
+        required=False,
+        # What a datetime-local input sends, and what a person may type; read in the newsroom's time zone.
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+        error_messages={"invalid": "Thời điểm đăng không hợp lệ; hãy chọn ngày và giờ, ví dụ 22/07/2026 08:30."},
+    )
+    version = forms.IntegerField(required=False, min_value=0)
+
+    def __init__(self, data, *, article=None):
+        """`article`: the story as it stands now, whose version a sent version must match (None: not checked)."""
+        super().__init__(data)
+        self.article = article
+        self.move = None
+
+    def clean__transition(self):
+        action = self.cleaned_data["_transition"]
+        self.move = MOVES.get(action)
+        if self.move is None:
+            raise forms.ValidationError(invalid_action_message(action), code="invalid_action")
+        return action
+
+    def clean(self):
+        cleaned = super().clean()
+        move = self.move
+        if move is not None and move.comment_required and not cleaned.get("_transition_comment"):
+            self.add_error("_transition_comment", forms.ValidationError(move.comment_refusal, code="comment"))
+        sent = cleaned.get("version")
+        if self.article is not None and sent is not None and sent != self.article.version:
+            raise forms.ValidationError(STALE_MOVE_MESSAGE, code="stale")
+        return cleaned
+
+    @property
+    def action(self) -> str:
+        return self.cleaned_data["_transition"]
+
+    @property
+    def comment(self) -> str:
+        return self.cleaned_data.get("_transition_comment", "")
+
+    def publish_at(self, article):
+        """The time to publish at: the panel's, else a future publish time the editor saved in the story form."""
+        if self.action != "publish":
+            return None
+        chosen = self.cleaned_data.get("_publish_at")
+        if chosen is None and article.published_at and article.published_at > timezone.now():
+            return article.published_at
+        return chosen
+
+    def refusals(self) -> list[str]:
+        """Every error of the form as one flat list of sentences, for the admin's messages."""
+        return [str(message) for errors in self.errors.values() for message in errors]
+
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -49,16 +118,20 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        self._check_transition_comment()
+        self._check_move()
         if self.instance.pk:
             self._check_version(cleaned.get("version"))
         return cleaned
 
-    def _check_transition_comment(self):
-        """A button that needs a comment refuses before anything is saved, so the writer loses nothing."""
-        move = TRANSITIONS.get(self.data.get("_transition", ""))
-        if move and move.comment_required and not self.data.get("_transition_comment", "").strip():
-            raise forms.ValidationError(f"Hãy ghi {move.comment_label} trước khi bấm “{move.label}”.")
+    def _check_move(self):
+        """A workflow button whose request is wrong (no comment where one is needed, a garbled publish time)
+        refuses before anything is saved, so the writer loses nothing. The version is this form's to check."""
+        self.move_form = None
+        if not self.data.get("_transition"):
+            return
+        self.move_form = MoveForm(self.data)
+        if not self.move_form.is_valid():
+            raise forms.ValidationError(self.move_form.refusals())
 
     def _show_what_the_sender_never_saw(self, data):
         """A field the old form showed read-only (a published story's time) and the story now lets the writer

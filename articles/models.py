@@ -281,6 +281,13 @@ class ArticleQuerySet(models.QuerySet):
         public = models.Q(status=Status.PUBLISHED, published_at__lte=now or timezone.now())
         return self.filter(self._owned(user) | public)
 
+    def with_submission(self):
+        """Each story with when and by whom it was last sent for review (`submitted_at`, `submitted_by`), the
+        review queue's order."""
+        submissions = Transition.objects.filter(article=models.OuterRef("pk"), action="submit").order_by("-at", "-id")
+        return self.annotate(submitted_at=models.Subquery(submissions.values("at")[:1]),
+                             submitted_by=models.Subquery(submissions.values("actor_name")[:1]))
+
     def for_listing(self):
         """Everything a list of stories shows, in a fixed number of queries."""
         return self.select_related("section").prefetch_related(

@@ -9,6 +9,7 @@ tests/security/test_richtext.py scans the project for them.
 import re
 
 import nh3
+from django.utils.safestring import mark_safe
 
 # What a newspaper story needs: paragraphs, sub-headings, emphasis, links, lists, quotes, simple
 # tables. No images (photos go in as captions through the photo pipeline), no embeds, no forms,
@@ -69,6 +70,11 @@ def sanitize_html(html: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
+
+
+def trusted(html: str):
+    """A body, or a block of one, as markup to show: it went through sanitize_html when its story was saved."""
+    return mark_safe(html)  # noqa: S308 - sanitised on every save path (above)
 
 
 def sanitize_body_before_save(sender, instance, raw=False, **kwargs):

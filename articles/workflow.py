@@ -1,8 +1,13 @@
 """Every change of an article's status, and who may make it. Nothing else writes `status`.
 
-The moves are a table (TRANSITIONS); each verb is a keyword-only function `article_<verb>` that locks the
-row, checks the move against the table and the user's role, writes the status with a conditional UPDATE,
-records one Transition and leaves mail and cache purges to run after the commit.
+The rules are a table of moves (MOVES: which action leads from which statuses to which, and who may make
+it); each verb is a keyword-only function `article_<verb>` that locks the row, checks the move against the
+table and the user's role, writes the status with a conditional UPDATE, records one Transition (the log
+row: who moved which story when) and leaves mail and cache purges to run after the commit.
+
+Names: a *move* is a rule of the table, a *Transition* is a row of the log that a move writes. Every message
+refusing a move is written here once (Move.comment_refusal, Move.missing_heading); the admin shows them and
+renders them into the page for its script.
 """
 import dataclasses
 import datetime
@@ -24,6 +29,8 @@ OWNER, EDITOR, OWNER_OR_EDITOR = "owner", "editor", "owner_or_editor"
 
 @dataclasses.dataclass(frozen=True)
 class Move:
+    """One rule of the workflow: the button `label` moves a story from one of `sources` to `target`."""
+
     action: str
     label: str
     sources: frozenset
@@ -35,8 +42,18 @@ class Move:
     needs_complete_story: bool = False
     only_scheduled: bool = False
 
+    @property
+    def comment_refusal(self) -> str:
+        """What the writer reads when the move needs a comment and none was written."""
+        return _("Write %(comment)s before you press “%(move)s”.") % {"comment": self.comment_label, "move": self.label}
 
-TRANSITIONS = {
+    @property
+    def missing_heading(self) -> str:
+        """The first line of the refusal of a story that lacks parts; the missing parts follow it."""
+        return _("Cannot “%(move)s” yet; the story still lacks:") % {"move": self.label}
+
+
+MOVES = {
     move.action: move
     for move in [
         Move("submit", gettext_lazy("Send for review"), frozenset({Status.DRAFT}), Status.REVIEW, OWNER_OR_EDITOR,
@@ -76,7 +93,7 @@ def content_fields(article: Article | None = None) -> list[str]:
     return [field.name for field in Article._meta.concrete_fields if field.name not in skip]
 
 
-ACTION_LABELS = {action: move.label for action, move in TRANSITIONS.items()} | {
+ACTION_LABELS = {action: move.label for action, move in MOVES.items()} | {
     "system": gettext_lazy("System"), "create": gettext_lazy("Create story"),
 }
 
@@ -84,10 +101,11 @@ ACTION_LABELS = {action: move.label for action, move in TRANSITIONS.items()} | {
 class WorkflowError(Exception):
     """A refused move, with a message the reporter or editor can read (and what is missing, if anything)."""
 
-    def __init__(self, message, missing=()):
+    def __init__(self, message, missing=(), heading=""):
         super().__init__(message)
         self.message = str(message)
         self.missing = [str(item) for item in missing]
+        self.heading = str(heading)  # the message's first line when it lists what is missing
 
     def __str__(self):
         return self.message
@@ -144,7 +162,7 @@ def _may(user, article: Article, move: Move) -> bool:
 
 def allowed(user, article: Article, action: str) -> bool:
     """Whether `user` may make `action` on the story as it stands (comment and completeness aside)."""
-    move = TRANSITIONS.get(action)
+    move = MOVES.get(action)
     if move is None or article.status not in move.sources:
         return False
     if move.only_scheduled and not article.is_scheduled:
@@ -156,7 +174,7 @@ def available_moves(user, article: Article) -> list[Move]:
     """The buttons to show this user on this story."""
     if article.pk is None:
         return []
-    return [move for action, move in TRANSITIONS.items() if allowed(user, article, action)]
+    return [move for action, move in MOVES.items() if allowed(user, article, action)]
 
 
 def missing_for_publication(article: Article) -> list[str]:
@@ -178,11 +196,16 @@ def missing_for_publication(article: Article) -> list[str]:
     return missing
 
 
+def invalid_action_message(action) -> str:
+    """The refusal of a button the workflow does not have (a crafted POST)."""
+    return _("Not a valid move: %(action)s") % {"action": action}
+
+
 def check(action: str, *, article: Article, by, comment: str = "") -> Move:
     """Refuse the move with a readable message unless `by` may make it now; return the move."""
-    move = TRANSITIONS.get(action)
+    move = MOVES.get(action)
     if move is None:
-        raise WorkflowError(_("Not a valid move: %(action)s") % {"action": action})
+        raise WorkflowError(invalid_action_message(action))
     if not (by and by.is_authenticated):
         raise WorkflowError(_("You need to log in to do this."))
     if article.status not in move.sources:
@@ -194,8 +217,7 @@ def check(action: str, *, article: Article, by, comment: str = "") -> Move:
     if not _may(by, article, move):
         raise WorkflowError(_("You may not “%(move)s” this story.") % {"move": move.label})
     if move.comment_required and not (comment or "").strip():
-        raise WorkflowError(_("Write %(comment)s before you press “%(move)s”.") % {
-            "comment": move.comment_label, "move": move.label})
+        raise WorkflowError(move.comment_refusal)
     return move
 
 
@@ -221,10 +243,8 @@ def _move(action: str, *, article: Article, by, comment: str = "", fields=None) 
         if move.needs_complete_story:
             missing = missing_for_publication(locked)
             if missing:
-                raise WorkflowError(
-                    _("Cannot “%(move)s” yet; the story still lacks: %(missing)s.") % {
-                        "move": move.label, "missing": "; ".join(missing)}, missing=missing
-                )
+                raise WorkflowError(f"{move.missing_heading} {'; '.join(missing)}.", missing=missing,
+                                    heading=move.missing_heading)
         from_status = locked.status
         fields = dict(fields(locked) if callable(fields) else fields or {})
         # The version moves on with the status, so that an edit form opened before this move is refused as
@@ -305,11 +325,11 @@ ACTION_FUNCTIONS = {
 }
 
 
-def article_transition(action: str, *, article: Article, by, comment: str = "", publish_at=None) -> Article:
+def article_move(action: str, *, article: Article, by, comment: str = "", publish_at=None) -> Article:
     """Run the verb named `action` (what an admin button posts)."""
     function = ACTION_FUNCTIONS.get(action)
     if function is None:
-        raise WorkflowError(_("Not a valid move: %(action)s") % {"action": action})
+        raise WorkflowError(invalid_action_message(action))
     if action == "publish":
         return function(article=article, by=by, comment=comment, publish_at=publish_at)
     return function(article=article, by=by, comment=comment)
@@ -322,7 +342,7 @@ def done_message(action: str, article: Article) -> str:
 
         return _("Approved “%(title)s”, scheduled for %(at)s.") % {
             "title": article.title, "at": vietnamese_datetime(article.published_at)}
-    return TRANSITIONS[action].done % {"title": article.title}
+    return MOVES[action].done % {"title": article.title}
 
 
 @transaction.atomic

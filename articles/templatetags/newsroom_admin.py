@@ -37,13 +37,7 @@ def newsroom_desk(context):
         return {"show": False}
     if roles.is_editor(user):
         waiting = (
-            Article.objects.filter(status=Status.REVIEW)
-            .annotate(submitted_at=Subquery(
-                Transition.objects.filter(article=OuterRef("pk"), action="submit").order_by("-at").values("at")[:1]
-            ), submitted_by=Subquery(
-                Transition.objects.filter(article=OuterRef("pk"), action="submit")
-                .order_by("-at").values("actor_name")[:1]
-            ))
+            Article.objects.filter(status=Status.REVIEW).with_submission()
             .select_related("section").order_by("submitted_at", "id")[:DESK_LIMIT]
         )
         scheduled = Article.objects.scheduled().select_related("section").order_by("published_at", "id")[:DESK_LIMIT]

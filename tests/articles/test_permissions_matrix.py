@@ -1,6 +1,6 @@
 """Who may make which move in which state: every role x every transition x every state.
 
-The expected table is written out by hand (not derived from workflow.TRANSITIONS), and each cell is
+The expected table is written out by hand (not derived from workflow.MOVES), and each cell is
 checked twice: through the workflow functions, and through a crafted POST to the admin's transition URL.
 Matrix: 5 roles x 7 transitions x 5 states = 175 cells, 350 checks.
 """
@@ -60,7 +60,7 @@ def people(reporter, other_reporter, editor, superuser):
 def test_matrix_size():
     """The matrix covers 5 roles, 7 transitions and 5 states, with 19 allowed cells."""
     assert len(ROLES) * len(ACTIONS) * len(STATES) == 175
-    assert set(ACTIONS) == set(workflow.TRANSITIONS)
+    assert set(ACTIONS) == set(workflow.MOVES)
     assert len(ALLOWED) == 19
 
 

@@ -114,7 +114,7 @@ def assert_merged_save_keeps_the_move(client, article, refused, after_move, capt
 def test_a_form_opened_before_a_move_cannot_undo_it(state, action, who, extra, editor, mover, reporter, section,
                                                     django_capture_on_commit_callbacks):
     """Editor A's save of a form opened before the move is refused, and the move's columns and page stand."""
-    assert {a for _, a, _, _ in MOVES} == set(workflow.TRANSITIONS)  # every verb of the workflow is here
+    assert {a for _, a, _, _ in MOVES} == set(workflow.MOVES)  # every verb of the workflow is here
     article = make_story(state, reporter, section)
     editor_a, other = Client(), Client()
     editor_a.force_login(editor)

@@ -1,5 +1,6 @@
 // Workflow buttons on the story form: a move that needs a comment (request changes, unpublish) is not
-// sent without one. The server checks it again; this only saves a round trip. No inline script (CSP).
+// sent without one. The server checks it again; this only saves a round trip. The refusal's wording is the
+// server's (workflow.Move.comment_refusal), rendered on the button as data-refusal. No inline script (CSP).
 "use strict";
 document.addEventListener("click", function (event) {
   const button = event.target.closest("button[data-requires-comment]");
@@ -11,7 +12,7 @@ document.addEventListener("click", function (event) {
   if (comment && comment.value.trim() === "") {
     event.preventDefault();
     if (notice) {
-      notice.textContent = "Hãy ghi " + button.dataset.requiresComment + " trước khi bấm “" + button.textContent.trim() + "”.";
+      notice.textContent = button.dataset.refusal;
       notice.hidden = false;
     }
     comment.focus();

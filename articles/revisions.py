@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
 from . import workflow
-from .models import Article, Author, Byline, BylineRole, Caption, Photo, Section
+from .models import Article, Author, Byline, Caption, Photo, Section
 from .rendering import split_blocks
 from .signals import announce_article_changed
 from .text import vietnamese_datetime
@@ -244,6 +244,14 @@ def _related_rows(version: Version, model, article: Article) -> list[dict]:
     return [row for row in rows if row.get("article_id") == article.pk]
 
 
+def _restored_rows(model, rows, *, article):
+    """New rows of a story's byline or caption model from a revision's stored ones: every concrete field the
+    revision kept but the key, so a field added to the model is restored too (and one added since the revision
+    was saved takes its default)."""
+    names = [f.attname for f in model._meta.concrete_fields if not f.primary_key and f.name != "article"]
+    return [model(article=article, **{name: row[name] for name in names if name in row}) for row in rows]
+
+
 def article_restore(*, article: Article, version: Version, by) -> Article:
     """Put a saved revision's text, bylines and captions back as a new save; the status stays as it is."""
     if version.content_type.model_class() is not Article or version.object_id != str(article.pk):
@@ -267,20 +275,15 @@ def article_restore(*, article: Article, version: Version, by) -> Article:
             known_authors = set(
                 Author.objects.filter(pk__in=[b["author_id"] for b in bylines]).values_list("pk", flat=True))
             Byline.objects.filter(article=locked).delete()
-            Byline.objects.bulk_create([
-                # A revision saved before bylines had roles holds writers.
-                Byline(article=locked, author_id=b["author_id"], order=b["order"], role=b.get("role", BylineRole.WRITER))
-                for b in bylines if b["author_id"] in known_authors
-            ])
+            # A revision saved before bylines had roles holds writers (the field's default).
+            Byline.objects.bulk_create(_restored_rows(Byline, [b for b in bylines if b["author_id"] in known_authors],
+                                                      article=locked))
             captions = _related_rows(version, Caption, locked)
             known_photos = set(
                 Photo.objects.filter(pk__in=[c["photo_id"] for c in captions]).values_list("pk", flat=True))
             Caption.objects.filter(article=locked).delete()
-            Caption.objects.bulk_create([
-                Caption(article=locked, photo_id=c["photo_id"], text=c["text"], position=c["position"],
-                        is_lead=c["is_lead"], order=c["order"])
-                for c in captions if c["photo_id"] in known_photos
-            ])
+            Caption.objects.bulk_create(_restored_rows(Caption, [c for c in captions if c["photo_id"] in known_photos],
+                                                       article=locked))
             reversion.add_to_revision(locked)
             reversion.set_user(by)
             reversion.set_comment(_("Restored the version saved at %(version)s") % {"version": describe(version)})

@@ -180,3 +180,22 @@ def test_restore_puts_back_every_restored_field_and_keeps_the_rest(editor, secti
     restored.refresh_from_db()
     assert {name: getattr(restored, name) for name in revisions.RESTORED_FIELDS} == before
     assert (restored.status, restored.slug, restored.published_at) == kept
+
+
+def test_restored_bylines_and_captions_keep_every_stored_field(section):
+    """A stored byline or caption comes back with every field it was saved with (not its old key or story), and a
+    revision from before a field existed (a byline without a role) gets the field's default."""
+    from articles.models import Byline, BylineRole, Caption
+
+    article = make_article("Bài có ảnh", section=section)
+    byline, old_byline = revisions._restored_rows(
+        Byline, [{"id": 7, "article_id": 99, "author_id": 3, "order": 2, "role": BylineRole.PHOTOS},
+                 {"id": 8, "article_id": 99, "author_id": 4, "order": 0}], article=article)
+    assert (byline.pk, byline.article, byline.author_id, byline.order, byline.role) == (
+        None, article, 3, 2, BylineRole.PHOTOS)
+    assert old_byline.role == BylineRole.WRITER
+    stored_caption = {"id": 5, "article_id": 99, "photo_id": 6, "text": "Hồ Ba Bể", "position": 3, "is_lead": True,
+                      "order": 1}
+    caption = revisions._restored_rows(Caption, [stored_caption], article=article)[0]
+    assert {name: getattr(caption, name) for name in stored_caption} == {**stored_caption, "id": None,
+                                                                        "article_id": article.pk}

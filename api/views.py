@@ -32,8 +32,17 @@ class _Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}  # Vietnamese as it is, not \u escapes
 
 
-api = NinjaAPI(
-    title=f"{settings.NEWSROOM_NAME}: public API",
+class _NewsroomApi(NinjaAPI):
+    @property
+    def title(self):
+        return f"{settings.NEWSROOM_NAME}: public API"  # the paper's name as configured now, not at import
+
+    @title.setter
+    def title(self, value):
+        pass
+
+
+api = _NewsroomApi(
     version="1",
     description=(
         "Read-only public API: published stories, sections, authors and tags. Lists are newest first with "

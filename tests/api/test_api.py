@@ -219,7 +219,7 @@ def test_cors_origins_come_from_the_setting(client, settings, published_article)
 def test_openapi_schema_documents_every_endpoint(client):
     """/api/v1/schema/ is an OpenAPI document naming each endpoint and its filters."""
     schema = client.get("/api/v1/schema/").json()
-    assert schema["openapi"].startswith("3.")
+    assert schema["openapi"].startswith("3.") and schema["info"]["title"] == "Báo Tin Bắc Kạn: public API"
     assert {"/api/v1/articles/", "/api/v1/articles/{article_id}/", "/api/v1/articles/{article_id}/ninjs",
             "/api/v1/sections/", "/api/v1/authors/", "/api/v1/tags/"} <= set(schema["paths"])
     names = {p["name"] for p in schema["paths"]["/api/v1/articles/"]["get"]["parameters"]}

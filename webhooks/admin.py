@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 
 from articles import roles
 
+from . import addresses
 from .models import Attempt, Delivery, Endpoint, Event
 from .tasks import delivery_send_again
 
@@ -41,8 +42,9 @@ class EndpointForm(forms.ModelForm):
 
     def clean_url(self):
         url = self.cleaned_data["url"]
-        if not url.lower().startswith(("https://", "http://")):
-            raise forms.ValidationError(_("The address must start with https:// or http://."))
+        reason = addresses.refusal(url)
+        if reason:
+            raise forms.ValidationError(reason)
         return url
 
 

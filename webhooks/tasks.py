@@ -18,7 +18,7 @@ from django_tasks import task
 
 from articles.models import Article, Status
 
-from . import signing
+from . import addresses, signing
 from .models import Attempt, Delivery, DeliveryState, Event
 
 # Waits after the 1st, 2nd, ... failed attempt: 1 min, 5 min, 15 min, 1 h, 3 h, 6 h, 12 h (22 h 21 min in all).
@@ -48,6 +48,9 @@ def enqueue_attempt(delivery, *, run_after=None):
 
 def post(delivery) -> tuple[int | None, str]:
     """One signed POST of the delivery's body: (HTTP status or None, error text)."""
+    refused = addresses.refusal(delivery.endpoint.url)
+    if refused:
+        return None, refused
     body = delivery.body.encode()
     stamp = int(time.time())
     request = urllib.request.Request(delivery.endpoint.url, data=body, method="POST", headers={

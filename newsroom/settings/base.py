@@ -480,5 +480,7 @@ NEWSROOM_PHOTO_MAX_PIXELS = int(env("NEWSROOM_PHOTO_MAX_PIXELS", "50000000"))
 # The public API (api/). Origins allowed to read it from a browser: "*" for any (the default: it is public and
 # read-only), a comma-separated list of origins, or empty for no CORS headers at all.
 NEWSROOM_API_CORS_ORIGINS = env_list("NEWSROOM_API_CORS_ORIGINS", "*")
-# Webhooks (webhooks/): how long one POST waits for the receiver's answer.
+# Webhooks (webhooks/): how long one POST waits for the receiver's answer, and whether receivers may be on
+# private or loopback addresses (off: an editor's address cannot reach into the servers' own network).
 NEWSROOM_WEBHOOK_TIMEOUT_SECONDS = float(env("NEWSROOM_WEBHOOK_TIMEOUT_SECONDS", "10"))
+NEWSROOM_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("NEWSROOM_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)

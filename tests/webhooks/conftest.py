@@ -5,6 +5,12 @@ from tests.webhooks_receiver import Receiver
 from webhooks.models import Endpoint, Event
 
 
+@pytest.fixture(autouse=True)
+def _receivers_on_loopback(settings):
+    """The receivers of these tests listen on 127.0.0.1, which a real deployment refuses by default."""
+    settings.NEWSROOM_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+
+
 @pytest.fixture
 def receiver():
     running = Receiver().start()

@@ -75,3 +75,29 @@ def test_send_again_from_the_delivery_log_posts_the_same_body_again(client, edit
     assert len(receiver.requests) == 2 and Delivery.objects.get().attempts == 1
     detail = client.get(reverse("admin:webhooks_delivery_change", args=[delivery.pk])).content.decode()
     assert "500" in detail and "200" in detail  # the attempts, as logged
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:6379/", "http://10.0.0.5/hook", "http://169.254.169.254/latest/",
+                                 "http://[::1]:8000/hook", "http://localhost/hook"])
+def test_addresses_into_the_private_network_are_refused(client, editor, settings, url):
+    """By default an editor cannot point a webhook at loopback, a private range or a metadata service."""
+    settings.NEWSROOM_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    client.force_login(editor)
+    response = client.post(reverse("admin:webhooks_endpoint_add"), {
+        "name": "Nội bộ", "url": url, "events": [Event.PUBLISHED], "secret": "x" * 40})
+    assert response.status_code == 200
+    assert "mạng nội bộ" in str(response.context["adminform"].form.errors["url"])
+    assert not Endpoint.objects.exists()
+
+
+def test_an_endpoint_moved_into_the_private_network_is_not_posted_to(editor, section, author, receiver, settings,
+                                                                      run_worker):
+    """Registered while allowed, then refused: the attempt is logged with the reason and nothing is sent."""
+    Endpoint.objects.create(name="Cũ", url=receiver.url, events=[Event.PUBLISHED])
+    settings.NEWSROOM_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    story = make_article("Tin", section=section, authors=[author], status=Status.REVIEW)
+    workflow.article_publish(article=story, by=editor)
+    run_worker()
+    delivery = Delivery.objects.get()
+    assert receiver.requests == [] and delivery.state == DeliveryState.RETRYING
+    assert "127.0.0.1" in delivery.last_error

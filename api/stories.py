@@ -77,11 +77,11 @@ def byline_data(byline) -> dict:
 
 
 def renditions_of(photo) -> list[dict]:
-    """The photo's public files, widest last: the resized copies of the whole frame, then the master."""
+    """The photo's public files, widest last: the resized copies, then the master."""
     files = [
         {"href": seo.absolute(r.file.url), "width": r.width, "height": r.height,
          "format": r.format.lower(), "contenttype": f"image/{r.format.lower()}"}
-        for r in sorted(photo.renditions.all(), key=lambda r: (r.width, r.format)) if not r.crop
+        for r in sorted(photo.renditions.all(), key=lambda r: (r.width, r.format))
     ]
     if photo.image:
         fmt = (photo.format or photo.image.name.rsplit(".", 1)[-1]).lower().replace("jpg", "jpeg")

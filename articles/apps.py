@@ -10,7 +10,6 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         """Wire the app's signal handlers and checks, here rather than as a side effect of importing a module."""
         from django.core import checks
-        from django.core.signals import setting_changed
         from django.db.models.signals import post_migrate, pre_save
 
         from . import caching, models, richtext, roles, urlspace
@@ -21,7 +20,6 @@ class ArticlesConfig(AppConfig):
         # Raw saves (a django-reversion revert, loaddata) skip Article.save(): the body is cleaned on them too.
         pre_save.connect(richtext.sanitize_body_before_save, sender=models.Article,
                          dispatch_uid="richtext-sanitize-body")
-        setting_changed.connect(models.forget_originals_storage, dispatch_uid="articles-originals-storage")
         # The public page cache purges on every change to what the public sees.
         caching.listen_for_changes()
         # Fixed paths are routed before the section pattern that would answer them first.

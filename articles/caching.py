@@ -39,8 +39,9 @@ from django.utils.cache import add_never_cache_headers, get_conditional_response
 from django.utils.http import http_date
 
 from newsroom.errors import DATABASE_ERRORS
+from photos.models import Photo
 
-from .models import Article, Author, Byline, Caption, Correction, Photo, Section, Status, Tag, Transition
+from .models import Article, Author, Byline, Caption, Correction, Section, Status, Tag, Transition
 from .signals import article_changed
 
 STATE_KEY = "public:state"

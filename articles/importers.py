@@ -18,7 +18,9 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import images, text, workflow
+from photos import placeholders, services, storage, validation
+
+from . import text, workflow
 from .models import Article, Author, Byline, BylineRole, Caption, Section, Status
 
 CAPTION_MAX_CHARS = 300
@@ -295,13 +297,13 @@ def import_story(story: ParsedStory, *, source_key: str, section: Section, statu
         image_path = image_paths[index] if index < len(image_paths) else None
         if image_path:
             try:
-                photo = images.photo_from_path(Path(image_path), alt_text=parsed.text, credit=credit)
-            except images.PhotoRejected as exc:  # a bad image, or a storage refusing a good one
+                photo = services.photo_from_path(Path(image_path), alt_text=parsed.text, credit=credit)
+            except validation.PhotoRejected as exc:  # a bad image, or a storage refusing a good one
                 raise StoryFormatError(f"{image_path}: {' '.join(exc.messages)}") from exc
         elif caption is not None:
             photo = caption.photo
         else:
-            photo = images.placeholder_photo(alt_text=parsed.text, credit=credit, label=parsed.text)
+            photo = placeholders.placeholder_photo(alt_text=parsed.text, credit=credit, label=parsed.text)
         if caption is None:
             caption = Caption(article=article)
         caption.photo = photo
@@ -339,7 +341,7 @@ def import_files(paths, *, section: Section, status: str = Status.DRAFT, image_p
         open_regular_file(image_path)[0].close()  # the same rule as for stories: no links, no devices
     parsed = [(Path(p), read_story_file(Path(p), max_bytes=max_bytes, max_captions=max_captions)) for p in paths]
     results = []
-    with images.files_removed_on_rollback():  # photos stored before a failure leave no files behind
+    with storage.files_removed_on_rollback():  # photos stored before a failure leave no files behind
         for path, story in parsed:
             try:
                 results.append(import_story(
@@ -348,7 +350,7 @@ def import_files(paths, *, section: Section, status: str = Status.DRAFT, image_p
                 ))
             except StoryFormatError:
                 raise
-            except images.PhotoRejected as exc:  # a placeholder the storage refused
+            except validation.PhotoRejected as exc:  # a placeholder the storage refused
                 raise StoryFormatError(f"{path}: {' '.join(exc.messages)}") from exc
             except Exception as exc:
                 # Whatever stopped the save (the database, the disk), the message names the file it stopped at;

@@ -1,43 +1,22 @@
-"""The newsroom's content: sections, authors, photos, articles, captions and the workflow log.
+"""The newsroom's content: sections, authors, articles, captions and the workflow log.
 
 Fields, managers, Meta, __str__, save, get_absolute_url and cheap derived values only. Status changes
-live in workflow.py, the image pipeline in images.py, Vietnamese text rules in text.py.
+live in workflow.py, Vietnamese text rules in text.py; photos are the photos app's (a Caption is one use of a
+photo in a story, so it lives here with the story).
 """
-import secrets
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import LazyObject, empty
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
+# Migration 0001 made the photo tables while they were this app's, and names these callables by this path.
+from photos.storage import original_upload_to, photo_upload_to, private_storage, rendition_upload_to  # noqa: F401
+
 from . import roles, text, urlspace
 from .richtext import sanitize_html
-
-
-class _OriginalsStorage(LazyObject):
-    """The "originals" storage, looked up again when STORAGES changes (a field keeps its storage for life)."""
-
-    def _setup(self):
-        self._wrapped = storages["originals"] if "originals" in settings.STORAGES else storages["default"]
-
-
-_originals_storage = _OriginalsStorage()
-
-
-def forget_originals_storage(*, setting, **kwargs):
-    """Look the originals storage up again when a test changes STORAGES (setting_changed, wired in ready())."""
-    if setting == "STORAGES":
-        _originals_storage._wrapped = empty
-
-
-def private_storage():
-    """Storage for original uploads, which only editors may fetch."""
-    return _originals_storage
 
 
 class NormalizedTextMixin:
@@ -131,7 +110,7 @@ class Author(NormalizedTextMixin, models.Model):
     slug = models.SlugField(_("slug"), max_length=160, unique=True, blank=True)
     bio = models.TextField(_("short bio"), blank=True)
     portrait = models.ForeignKey(
-        "Photo", verbose_name=_("portrait"), null=True, blank=True,
+        "photos.Photo", verbose_name=_("portrait"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="portrait_of",
     )
     user = models.OneToOneField(
@@ -158,99 +137,6 @@ class Author(NormalizedTextMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
-
-
-SAFE_EXTENSIONS = {"jpg", "png", "webp"}
-
-
-def generated_name(folder, filename):
-    """A storage path made by the application: a random name, a known extension, never the user's path."""
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if extension == "jpeg":
-        extension = "jpg"
-    if extension not in SAFE_EXTENSIONS:
-        extension = "bin"
-    return f"{folder}/{timezone.now():%Y/%m}/{secrets.token_hex(12)}.{extension}"
-
-
-def photo_upload_to(instance, filename):
-    return generated_name("photos", filename)
-
-
-def original_upload_to(instance, filename):
-    return generated_name("originals", filename)
-
-
-def rendition_upload_to(instance, filename):
-    return generated_name("renditions", filename)
-
-
-class Photo(NormalizedTextMixin, models.Model):
-    # The public master: orientation applied, metadata stripped. The upload itself goes to `original`.
-    image = models.ImageField(
-        _("ảnh"), upload_to=photo_upload_to, width_field="width", height_field="height", max_length=255,
-    )
-    original = models.FileField(
-        _("bản gốc"), upload_to=original_upload_to, storage=private_storage, blank=True, max_length=255,
-        help_text=_("Tệp gốc như khi tải lên, chỉ biên tập viên xem được."),
-    )
-    original_filename = models.CharField(_("tên tệp gốc"), max_length=255, blank=True)
-    format = models.CharField(_("định dạng"), max_length=10, blank=True)
-    width = models.PositiveIntegerField(_("rộng"), null=True, blank=True, editable=False)
-    height = models.PositiveIntegerField(_("cao"), null=True, blank=True, editable=False)
-    file_size = models.PositiveIntegerField(_("dung lượng (byte)"), null=True, blank=True, editable=False)
-    checksum = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    alt_text = models.CharField(
-        _("mô tả ảnh (alt)"), max_length=300, blank=True,
-        help_text=_("Mô tả nội dung ảnh cho người khiếm thị và công cụ tìm kiếm."),
-    )
-    credit = models.CharField(
-        _("tác giả ảnh"), max_length=200, blank=True, help_text=_("Người chụp hoặc hãng ảnh, ví dụ: “Ảnh: Nông Vui”."),
-    )
-    focal_x = models.FloatField(_("tâm điểm ngang"), null=True, blank=True, help_text=_("0 là mép trái, 1 là mép phải."))
-    focal_y = models.FloatField(_("tâm điểm dọc"), null=True, blank=True, help_text=_("0 là mép trên, 1 là mép dưới."))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("thời điểm tải lên"), default=timezone.now, editable=False)
-
-    class Meta:
-        ordering = ["-uploaded_at"]
-        verbose_name = _("ảnh")
-        verbose_name_plural = _("thư viện ảnh")
-
-    def __str__(self):
-        return self.alt_text or self.original_filename or f"Ảnh #{self.pk}"
-
-    @property
-    def missing_metadata(self):
-        """The fields a story cannot be published without, as labels."""
-        missing = []
-        if not self.alt_text.strip():
-            missing.append(_("mô tả ảnh (alt)"))
-        if not self.credit.strip():
-            missing.append(_("tác giả ảnh"))
-        return missing
-
-
-class Rendition(models.Model):
-    """One resized copy of a photo, made once and reused from storage."""
-
-    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="renditions")
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    format = models.CharField(max_length=10)
-    crop = models.CharField(max_length=20, blank=True, default="")
-    file = models.ImageField(upload_to=rendition_upload_to, max_length=255)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["photo", "width", "format", "crop"], name="unique_rendition"),
-        ]
-
-    def __str__(self):
-        return f"{self.photo_id} {self.width}w {self.format}"
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -425,7 +311,7 @@ class Caption(NormalizedTextMixin, models.Model):
     """One use of a photo in a story: its caption there, where it stands, whether it leads."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="captions")
-    photo = models.ForeignKey(Photo, verbose_name=_("photo"), on_delete=models.PROTECT, related_name="captions")
+    photo = models.ForeignKey("photos.Photo", verbose_name=_("photo"), on_delete=models.PROTECT, related_name="captions")
     text = models.TextField(_("caption"), blank=True)
     position = models.PositiveSmallIntegerField(
         _("position"), default=0, help_text=_("The paragraph of the body the photo follows (0 is before the first)."),

@@ -19,8 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
+from photos.models import Photo
+
 from . import workflow
-from .models import Article, Author, Byline, Caption, Photo, Section
+from .models import Article, Author, Byline, Caption, Section
 from .rendering import split_blocks
 from .signals import announce_article_changed
 from .text import vietnamese_datetime

@@ -18,8 +18,11 @@ PUBLISH_PERMISSION = f"articles.{PUBLISH_CODENAME}"
 class Role:
     key: str  # what `create_staff --role` accepts
     group: str  # the auth group's name, as the newsroom says it
-    codenames: tuple  # permissions of the articles app the group holds
+    codenames: tuple  # permissions the group holds, of the apps in PERMISSION_APPS (codenames differ between them)
 
+
+# The apps whose permissions the roles hand out: the newsroom's stories, and the photo library.
+PERMISSION_APPS = ("articles", "photos")
 
 _REPORTER_CODENAMES = (
     "add_article", "change_article", "view_article",
@@ -61,7 +64,7 @@ def sync_roles(*, apps=None, using="default", **kwargs):
     for role in ROLES.values():
         group, _ = Group.objects.using(using).get_or_create(name=role.group)
         wanted = Permission.objects.using(using).filter(
-            content_type__app_label="articles", codename__in=role.codenames
+            content_type__app_label__in=PERMISSION_APPS, codename__in=role.codenames
         ).exclude(group=group)
         group.permissions.add(*wanted)
 

@@ -14,7 +14,9 @@ from django.utils.translation import pgettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from . import images, seo
+from photos.renditions import with_renditions
+
+from . import seo
 from . import search as story_search
 from .bylines import credit_groups
 from .caching import public_page, site_state
@@ -153,7 +155,7 @@ def with_story_parts(queryset):
     Photos come with their renditions (one query for all, whatever the rendition cache holds).
     Corrections are rare, so the story row says whether it has any and they are read only then.
     """
-    captions = Caption.objects.select_related("photo").prefetch_related(images.with_renditions("photo__renditions"))
+    captions = Caption.objects.select_related("photo").prefetch_related(with_renditions("photo__renditions"))
     return queryset.select_related("section").annotate(
         has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk")))
     ).prefetch_related(

@@ -6,7 +6,7 @@
 The photo is made with Pillow (no download): a seeded synthetic scene with soft shapes, gradients, texture
 and sensor-like grain, saved as a phone would (JPEG quality 92, EXIF orientation 6, GPS), so that it
 compresses about like a real photo; flat test cards would flatter the numbers. It runs the real
-images.photo_create (decode, orient, strip, master, renditions, storage) against an in-memory SQLite
+services.photo_create (decode, orient, strip, master, renditions, storage) against an in-memory SQLite
 database and a temporary media folder. Not part of the test suite.
 """
 import argparse
@@ -84,7 +84,7 @@ def main(argv=None):
         setup_django(media, private)
         from django.conf import settings
 
-        from articles import images
+        from photos import services, validation
 
         settings.NEWSROOM_PHOTO_MAX_BYTES = 64 * 1024 * 1024
         data = synthetic_photo(args.width, args.height)
@@ -97,11 +97,11 @@ def main(argv=None):
         photo = None
         for _ in range(args.runs):
             wall, cpu = time.perf_counter(), time.process_time()
-            images.check_upload(data)
+            validation.check_upload(data)
             steps["check (read, decode, orient, strip)"][0].append(time.perf_counter() - wall)
             steps["check (read, decode, orient, strip)"][1].append(time.process_time() - cpu)
             wall, cpu = time.perf_counter(), time.process_time()
-            photo = images.photo_create(file=data, alt_text="Bench", credit="Bench", original_filename="bench.jpg")
+            photo = services.photo_create(file=data, alt_text="Bench", credit="Bench", original_filename="bench.jpg")
             steps["photo_create (all of it, stored)"][0].append(time.perf_counter() - wall)
             steps["photo_create (all of it, stored)"][1].append(time.process_time() - cpu)
         print(f"load average (1 min) while measuring: {os.getloadavg()[0]:.1f}")
@@ -109,7 +109,7 @@ def main(argv=None):
             print(f"{step:36s} median wall {statistics.median(walls):.2f} s, CPU {statistics.median(cpus):.2f} s "
                   f"(wall per run: {', '.join(f'{s:.2f}' for s in walls)})")
 
-        print(f"\nmaster (public, stripped, longest side capped at {images.MASTER_MAX_SIDE}) "
+        print(f"\nmaster (public, stripped, longest side capped at {validation.MASTER_MAX_SIDE}) "
               f"{photo.width}x{photo.height} {photo.format}: "
               f"{photo.image.size / 1024:.0f} KB; original kept privately: {photo.original.size / 1024:.0f} KB")
         print(f"\n{'width':>6} {'height':>6} {'WebP KB':>9} {'JPEG KB':>9} {'WebP/JPEG':>10}")

@@ -167,9 +167,8 @@ def seed(stories, *, seed_value=7, quiet=False):
     from django.utils import timezone
 
     from articles import text
-    from articles.models import (
-        Article, Author, Byline, Caption, Correction, Photo, Section, Status, Tag,
-    )
+    from articles.models import Article, Author, Byline, Caption, Correction, Section, Status, Tag
+    from photos.models import Photo
 
     from . import vocabulary as v
 
@@ -304,33 +303,25 @@ def seed(stories, *, seed_value=7, quiet=False):
             "database": name, "vendor": connection.vendor}
 
 
-# The crops public templates ask for ("" is the uncropped photo). Each needs its own set of renditions.
-RENDITION_CROPS = ["", "3x2"]
-
-
 def seed_renditions(connection, image_files):
     """Give every Photo row the renditions a live site would have made at upload or on first view.
 
-    The real pipeline (articles/images.py) makes them once per shared image file; every other Photo row
+    The real pipeline (photos/renditions.py) makes them once per shared image file; every other Photo row
     with the same file gets copies of those Rendition rows in one INSERT ... SELECT, pointing at the same
     files. Without this the cold-cache bench would time Pillow resizing photos, not serving pages.
     """
-    try:
-        from articles import images
-    except ImportError:
-        return
-    from articles.models import Photo
+    from photos import renditions
+    from photos.models import Photo
 
     for f in image_files:
         template = Photo.objects.filter(image=f["name"]).order_by("pk").first()
         if template is None:
             continue
-        for ratio in RENDITION_CROPS:
-            images.rendition_rows(template, images.crop_key(template, ratio))
+        renditions.rendition_rows(template)
         with connection.cursor() as cursor:
             cursor.execute(
-                "INSERT INTO articles_rendition (photo_id, width, height, format, crop, file) "
-                "SELECT p.id, r.width, r.height, r.format, r.crop, r.file FROM articles_photo p "
+                "INSERT INTO articles_rendition (photo_id, width, height, format, file) "
+                "SELECT p.id, r.width, r.height, r.format, r.file FROM articles_photo p "
                 "JOIN articles_rendition r ON r.photo_id = %s WHERE p.image = %s AND p.id <> %s",
                 [template.pk, f["name"], template.pk],
             )
@@ -340,10 +331,9 @@ def check_like_save(Article, rng, sample=25):
     """The bulk rows hold exactly what Article.save() would have stored; stop loudly if not."""
     from django.utils.html import strip_tags
 
-    from articles.models import Photo
-
     from articles import text
     from articles.richtext import sanitize_html
+    from photos.models import Photo
 
     ids = list(Article.objects.values_list("pk", flat=True)[:5000])
     for pk in rng.sample(ids, min(sample, len(ids))):

@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from articles import sitemaps as newsroom_sitemaps
 from articles.admin.view_on_site import guarded_shortcut
 from articles import views as public_views
+from photos.admin import moved_address
 
 admin.site.site_header = format_lazy("{} - {}", settings.NEWSROOM_NAME, _("Newsroom"))
 admin.site.site_title = _("Newsroom")
@@ -15,6 +16,8 @@ admin.site.index_title = _("Content administration")
 urlpatterns = [
     # Ahead of the admin's own "view on site" route (same path), which would show any story's slug to any staff.
     path(f"{settings.ADMIN_PATH}r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(guarded_shortcut)),
+    # The photo library moved from the articles app to its own: bookmarks to its old admin addresses still work.
+    re_path(rf"^{settings.ADMIN_PATH}articles/(?P<rest>(?:photo|rendition)/.*)$", moved_address),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("robots.txt", public_views.robots_txt, name="robots-txt"),
     path("sitemap.xml", newsroom_sitemaps.index, name="sitemap-index"),

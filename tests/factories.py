@@ -7,7 +7,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, Author, Byline, Caption, Photo, Section, Status
+from articles.models import Article, Author, Byline, Caption, Section, Status
+from photos.models import Photo
 from articles.signals import article_changed
 
 _counter = itertools.count(1)
@@ -41,10 +42,10 @@ def make_author(name=None, **fields) -> Author:
 
 
 def make_photo(alt_text="Ảnh thử nghiệm", credit="Ảnh: Tòa soạn", width=640, height=427, **fields) -> Photo:
-    """A photo stored through the real pipeline (articles/images.py), renditions included."""
-    from articles import images
+    """A photo stored through the real pipeline (photos.services), renditions included."""
+    from photos import services
 
-    photo = images.photo_create(file=jpeg_bytes(width, height), alt_text=alt_text, credit=credit,
+    photo = services.photo_create(file=jpeg_bytes(width, height), alt_text=alt_text, credit=credit,
                                 original_filename="anh.jpg", uploaded_by=fields.pop("uploaded_by", None))
     if fields:
         for name, value in fields.items():

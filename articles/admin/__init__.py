@@ -1,4 +1,4 @@
-"""The newsroom's admin, one module per concern.
+"""The newsroom's admin, one module per concern (the photo library is the photos app's).
 
 stories.py      the story admin: list, form, permissions, saving with revisions, preview, presence
 moves.py        the workflow buttons: the panel, save-then-move, the move view, the bulk publish action
@@ -8,8 +8,7 @@ autocomplete.py inline autocompletes that cost no query per row
 filters.py      the story list's quick views and author filter
 taxonomy.py     sections, tags, authors
 audit.py        the workflow's log (Transition rows), read-only
-photos.py       the photo library
 pagination.py   the story list's paginator (estimated counts on big tables)
 view_on_site.py the "view on site" shortcut, kept to those who may see the story
 """
-from . import audit, photos, stories, taxonomy  # noqa: F401  (registers the ModelAdmins)
+from . import audit, stories, taxonomy  # noqa: F401  (registers the ModelAdmins)

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "ckeditor",
     "reversion",
     "articles",
+    "photos",
     "api",
     "csp",
     "axes",
@@ -139,7 +140,7 @@ TEMPLATES = [
 
 # django-ckeditor warns (ckeditor.W001) that its bundled CKEditor 4.22.1 has unfixed security issues.
 # Mitigations in this project: ckeditor_uploader is neither installed nor routed (photos go through
-# articles/images.py); every body is sanitised on the server with nh3 on every save path
+# the photos app); every body is sanitised on the server with nh3 on every save path
 # (articles/richtext.py via Article.save); the editor is confined to the admin under its own CSP; and
 # the widget sits behind NEWSROOM_BODY_WIDGET so that moving to a maintained editor is a one-line change.
 SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]

@@ -8,7 +8,8 @@ from django.core.management import CommandError, call_command
 from PIL import Image
 
 from articles import importers
-from articles.models import Article, Author, Caption, Photo, Status, Transition
+from articles.models import Article, Author, Caption, Status, Transition
+from photos.models import Photo
 from tests.pagetext import visible_text
 
 DEMO = Path(importers.__file__).resolve().parent / "demo"

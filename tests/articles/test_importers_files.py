@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from PIL import Image
 
 from articles import importers
-from articles.models import Article, Author, Caption, Photo, Section
+from articles.models import Article, Author, Caption, Section
+from photos.models import Photo
 
 DEMO = Path(importers.__file__).resolve().parent / "demo"
 STORY = DEMO / "01-mua-vang-cho-moi.txt"

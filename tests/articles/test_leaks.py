@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Rendition, Status, Tag
+from articles.models import Status, Tag
+from photos.models import Rendition
 from tests.articles.pages import json_strings, parse_html, xml_strings
 from tests.factories import make_article, make_author, make_caption, make_photo, make_section
 

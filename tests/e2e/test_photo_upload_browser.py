@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from articles.models import Photo
+from photos.models import Photo
 from articles.roles import REPORTER
-from tests.articles.test_images import HTML_PAGE, phone_jpeg
+from tests.photos.test_images import HTML_PAGE, phone_jpeg
 from tests.factories import make_author, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,7 +32,7 @@ def signed_in(django_db_setup, live_server, page):  # the test database is made 
 def test_reporter_uploads_a_phone_photo_and_a_disguised_file_is_refused(django_db_setup, live_server, page, signed_in,
                                                                          screenshot):
     """The phone photo lands in the library with its thumbnail; an HTML page named .png gets a Vietnamese error."""
-    add_url = live_server.url + reverse("admin:articles_photo_add")
+    add_url = live_server.url + reverse("admin:photos_photo_add")
     page.goto(add_url)
     assert page.get_attribute("input[name=upload]", "accept") == "image/jpeg,image/png,image/webp"
     page.set_input_files("input[name=upload]", files=[
@@ -40,7 +40,7 @@ def test_reporter_uploads_a_phone_photo_and_a_disguised_file_is_refused(django_d
     page.fill("input[name=alt_text]", "Người dân đi chợ phiên")
     page.fill("input[name=credit]", "Ảnh: Nông Vui")
     page.click("input[name=_save]")
-    page.wait_for_url(live_server.url + reverse("admin:articles_photo_changelist"))
+    page.wait_for_url(live_server.url + reverse("admin:photos_photo_changelist"))
     screenshot("library")
     assert page.locator("#result_list img[src$='.webp']").count() == 1
     assert page.locator("#result_list").inner_text().count("Người dân đi chợ phiên") == 1

@@ -4,7 +4,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from articles.models import Article, Photo, Status, Transition
+from articles.models import Article, Status, Transition
+from photos.models import Photo
 from articles.roles import EDITOR, REPORTER
 from tests.factories import ensure_roles, jpeg_bytes, make_author, make_section, make_user
 
@@ -61,13 +62,13 @@ def test_story_from_draft_to_public_page(django_db_setup, live_server, newsroom,
 
     # 1. The reporter uploads a photo to the library, then writes the story with it and submits.
     sign_in(page, live_server, "vui")
-    page.goto(live_server.url + reverse("admin:articles_photo_add"))
+    page.goto(live_server.url + reverse("admin:photos_photo_add"))
     page.set_input_files("input[name=upload]", files=[
         {"name": "cau-treo.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes(1200, 800, (120, 140, 90))}])
     page.fill("input[name=alt_text]", "Cầu treo bắc qua suối Nậm Cắt")
     page.fill("input[name=credit]", "Ảnh: Nông Vui")
     page.click("input[name=_save]")
-    page.wait_for_url(re.compile(r".*/articles/photo/.*"))
+    page.wait_for_url(re.compile(r".*/photos/photo/.*"))
     assert Photo.objects.filter(alt_text="Cầu treo bắc qua suối Nậm Cắt").exists()
 
     page.goto(live_server.url + reverse("admin:articles_article_add"))

@@ -12,7 +12,8 @@ from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
-from articles.models import Article, Photo, Status, Transition
+from articles.models import Article, Status, Transition
+from photos.models import Photo
 from tests.articles.adminforms import admin_form_data
 from tests.factories import jpeg_bytes, make_article
 from tests.faults.database import database_refusing
@@ -146,9 +147,9 @@ def test_photo_upload_cut_off_says_not_saved(staff, settings):
     """A photo upload whose row cannot be written answers "not saved", with no photo row and no file left."""
     before = counts()
     with database_refusing(r'^INSERT INTO "articles_photo"'):
-        response = staff.post(reverse("admin:articles_photo_add"), {
+        response = staff.post(reverse("admin:photos_photo_add"), {
             "upload": SimpleUploadedFile("cho-phien.jpg", jpeg_bytes()), "alt_text": "Người dân đi chợ phiên",
-            "credit": "Ảnh: Nông Vui", "focal_x": "", "focal_y": "",
+            "credit": "Ảnh: Nông Vui",
         })
     assert_unavailable(response, NOT_SAVED)
     assert counts() == before

@@ -121,7 +121,7 @@ def test_environment_switches_every_file_field_to_s3(s3_endpoint):
     env.pop("DATABASE_URL", None)
     script = (
         "import django, json; django.setup()\n"
-        "from articles.models import Photo, Rendition\n"
+        "from photos.models import Photo, Rendition\n"
         "fields = [Photo._meta.get_field('image'), Photo._meta.get_field('original'), Rendition._meta.get_field('file')]\n"
         "print(json.dumps([[getattr(f.storage, 'bucket_name', None), getattr(f.storage, 'location', None)]"
         " for f in fields]))\n"

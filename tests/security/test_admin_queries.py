@@ -218,7 +218,7 @@ def test_ordinary_filters_still_work(world, editor):
 def test_search_with_many_words_keeps_the_first_ones(world, editor):
     """A pasted search of thousands of words is cut to its first words instead of failing in the database."""
     words = world.title.split() + ["từ"] * 1300
-    response = staff_client(editor).get(reverse("admin:articles_photo_changelist"), {"q": " ".join(words)})
+    response = staff_client(editor).get(reverse("admin:photos_photo_changelist"), {"q": " ".join(words)})
     assert response.status_code == 200
 
 

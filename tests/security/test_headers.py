@@ -15,7 +15,8 @@ from django.urls import clear_url_caches, path, reverse
 from django.views.static import serve
 
 from articles import revisions
-from articles.models import Status, generated_name
+from articles.models import Status
+from photos.storage import generated_name
 from tests import factories
 from tests.articles.adminforms import admin_form_data
 from tests.security.htmlcheck import csp_nonce, response_script_problems
@@ -81,7 +82,7 @@ def test_nonce_changes_with_every_response(client, settings):
 
 
 @pytest.mark.parametrize("name", ["admin:login", "admin:index", "admin:articles_article_changelist",
-                                  "admin:articles_photo_add", "admin:articles_transition_changelist"])
+                                  "admin:photos_photo_add", "admin:articles_transition_changelist"])
 def test_admin_has_its_own_policy(admin_client, name):
     """Admin pages allow inline styles (CKEditor 4 needs them) but still no inline or eval'd script."""
     response = admin_client.get(reverse(name))

@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import text
-from articles.models import Article, Author, Photo, Section, Status, Tag, Transition
+from articles.models import Article, Author, Section, Status, Tag, Transition
+from photos.models import Photo
 from tests import factories
 from tests.security.forms import as_post, form_fields
 from tests.security.htmlcheck import response_script_problems, visible_text
@@ -181,13 +182,13 @@ CASES = (
         ("article-order-garbage", "admin:articles_article_changelist", {"o": "99.-5.x"}),
         ("article-page-negative", "admin:articles_article_changelist", {"p": "-1"}),
         ("article-page-huge", "admin:articles_article_changelist", {"p": "9" * 30}),
-        ("photo-search-regex", "admin:articles_photo_changelist", {"q": "(a+)+$ [ %_"}),
-        ("photo-filter-garbage", "admin:articles_photo_changelist", {"thieu": "<b>", "format": "' OR 1=1"}),
+        ("photo-search-regex", "admin:photos_photo_changelist", {"q": "(a+)+$ [ %_"}),
+        ("photo-filter-garbage", "admin:photos_photo_changelist", {"thieu": "<b>", "format": "' OR 1=1"}),
         ("audit-search-xss", "admin:articles_transition_changelist", {"q": "<svg onload=alert(1)>"}),
         ("audit-date-overflow", "admin:articles_transition_changelist", {"at__year": "99999999", "at__month": "13"}),
     ]] + [Case(f"admin-list-{name}", "admin-list", (url_name, params), STATUS, {400}) for name, url_name, params in [
         ("article-search-nul", "admin:articles_article_changelist", {"q": "a\x00b"}),
-        ("photo-search-nul", "admin:articles_photo_changelist", {"q": "anh\x00"}),
+        ("photo-search-nul", "admin:photos_photo_changelist", {"q": "anh\x00"}),
     ]] + [Case("admin-list-to-field-injection", "admin-list",
                 ("admin:articles_article_changelist", {"_popup": "1", "_to_field": "password"}), STATUS, {400})]
     # The open-story heartbeat (a JSON endpoint the form calls).
@@ -427,7 +428,7 @@ def run_staff(case, fx):
         response = reporter_client.post(reverse("admin:articles_article_delete", args=[others.pk]), {"post": "yes"})
         assert Article.objects.filter(pk=others.pk).exists()
     elif name == "reporter-fetches-original":
-        response = reporter_client.get(reverse("admin:articles_photo_original", args=[photo.pk]))
+        response = reporter_client.get(reverse("admin:photos_photo_original", args=[photo.pk]))
     elif name == "forge-audit-entry":
         response = fx.admin_client.post(reverse("admin:articles_transition_add"), {
             "article_title": "Giả", "action": "publish", "from_status": "draft", "to_status": "published"})
@@ -498,7 +499,7 @@ def run_csrf(case, fx):
             response = strict.post(reverse("admin:logout"))
             assert "_auth_user_id" in strict.session
         else:
-            response = strict.post(reverse("admin:articles_photo_add"), {
+            response = strict.post(reverse("admin:photos_photo_add"), {
                 "alt_text": "a", "credit": "b", "upload": SimpleUploadedFile("a.jpg", factories.jpeg_bytes(40, 30))})
             assert Photo.objects.count() == 0
     assert response.status_code in case.detail
@@ -595,7 +596,7 @@ def run_upload(case, fx):
     filename, content = _upload(case.payload)
     before = Photo.objects.count()
     upload = SimpleUploadedFile(filename, content, content_type="image/jpeg")
-    response = fx.admin_client.post(reverse("admin:articles_photo_add"),
+    response = fx.admin_client.post(reverse("admin:photos_photo_add"),
                                     {"alt_text": "Ảnh thử", "credit": "Ảnh: Thử", "upload": upload})
     assert_page_is_safe(response)
     if case.expect == REFUSED:
@@ -609,9 +610,9 @@ def run_upload(case, fx):
     for stored in [photo.image.name, photo.original.name]:
         assert ".." not in stored and "\x00" not in stored and "\u202e" not in stored
         assert stored.rsplit(".", 1)[-1] in {"jpg", "png", "webp", "bin"}
-    change = fx.admin_client.get(reverse("admin:articles_photo_change", args=[photo.pk]))
+    change = fx.admin_client.get(reverse("admin:photos_photo_change", args=[photo.pk]))
     assert_page_is_safe(change)
-    original = fx.admin_client.get(reverse("admin:articles_photo_original", args=[photo.pk]))
+    original = fx.admin_client.get(reverse("admin:photos_photo_original", args=[photo.pk]))
     assert original.status_code == 200
     assert original["Content-Disposition"].startswith("attachment")
     assert original["Content-Type"] == "image/jpeg" and original["X-Content-Type-Options"] == "nosniff"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from articles import importers
 from articles.models import Section, Status
+from photos import storage, validation
 
 
 def _one_line(message: str) -> str:
@@ -60,7 +61,7 @@ class Command(BaseCommand):
         previous = signal.signal(signal.SIGTERM, _terminated) if in_main_thread else None
         try:
             # A new section is kept only if the stories are, and photo files only if the commit succeeds.
-            with importers.images.files_removed_on_rollback():
+            with storage.files_removed_on_rollback():
                 target = Section.objects.filter(slug=section).first() or Section.objects.filter(name=section).first()
                 if target is None:
                     target = Section.objects.create(name=section)
@@ -70,7 +71,7 @@ class Command(BaseCommand):
                 )
         except importers.StoryFormatError as exc:
             raise CommandError(_one_line(_("%(error)s No story was imported.") % {"error": exc})) from exc
-        except importers.images.PhotoRejected as exc:
+        except validation.PhotoRejected as exc:
             raise CommandError(_one_line(_("Photo not valid: %(error)s No story was imported.") % {
                 "error": " ".join(exc.messages)})) from exc
         except Terminated:

@@ -1,4 +1,4 @@
-"""Who may change a shared photo's description, credit and crop point, what a change leaves in the stories'
+"""Who may change a shared photo's description and credit, what a change leaves in the stories'
 history, and what photo search shows of stories a reporter may not see. Every case through real admin requests."""
 import datetime
 import os
@@ -11,25 +11,26 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import images, revisions
-from articles.models import Author, Photo, Status
-from tests.articles.test_images import encoded, phone_jpeg, scene
+from articles import revisions
+from articles.models import Author, Status
+from photos import services, validation
+from photos.models import Photo
 from tests.factories import make_article, make_caption, make_photo
+from tests.photos.test_images import encoded, phone_jpeg, scene
 
-NEW = {"alt_text": "Mô tả mới do phóng viên sửa", "credit": "Ảnh: Người khác", "focal_x": "0.2", "focal_y": "0.8"}
+NEW = {"alt_text": "Mô tả mới do phóng viên sửa", "credit": "Ảnh: Người khác"}
 
 
 def change(client, photo, **fields):
     """POST the photo's change form as the admin's page sends it."""
-    return client.post(reverse("admin:articles_photo_change", args=[photo.pk]), {
+    return client.post(reverse("admin:photos_photo_change", args=[photo.pk]), {
         **NEW, "captions-TOTAL_FORMS": "0", "captions-INITIAL_FORMS": "0", **fields,
     })
 
 
 def unchanged(photo) -> bool:
     fresh = Photo.objects.get(pk=photo.pk)
-    return (fresh.alt_text, fresh.credit, fresh.focal_x, fresh.focal_y) == (
-        photo.alt_text, photo.credit, photo.focal_x, photo.focal_y)
+    return (fresh.alt_text, fresh.credit) == (photo.alt_text, photo.credit)
 
 
 def story(status=Status.DRAFT, *, by=None, **fields):
@@ -54,7 +55,7 @@ def test_reporter_changes_a_photo_used_only_in_their_own_draft(as_reporter, repo
     photo = used_in(story(by=reporter))
     assert change(as_reporter, photo).status_code == 302
     photo.refresh_from_db()
-    assert (photo.alt_text, photo.credit, photo.focal_x) == (NEW["alt_text"], NEW["credit"], 0.2)
+    assert (photo.alt_text, photo.credit) == (NEW["alt_text"], NEW["credit"])
 
 
 def test_reporter_changes_their_own_upload_that_no_story_uses(as_reporter, reporter):
@@ -69,7 +70,7 @@ def test_reporter_changes_their_own_upload_that_no_story_uses(as_reporter, repor
     "a colleague's portrait",
 ])
 def test_reporter_cannot_change_a_photo_beyond_their_drafts(as_reporter, reporter, other_reporter, case):
-    """A crafted POST is refused with 403 and the photo keeps its description, credit and crop point."""
+    """A crafted POST is refused with 403 and the photo keeps its description and credit."""
     later = timezone.now() + datetime.timedelta(days=1)
     photo = {
         "own story in review": lambda: used_in(story(Status.REVIEW, by=reporter)),
@@ -91,7 +92,7 @@ def test_reporter_cannot_change_a_photo_beyond_their_drafts(as_reporter, reporte
 def test_reporter_sees_a_photo_they_may_not_change_read_only(as_reporter):
     """The page still opens (to pick the photo, read its credit) but offers no save button."""
     photo = used_in(story(Status.PUBLISHED))
-    response = as_reporter.get(reverse("admin:articles_photo_change", args=[photo.pk]))
+    response = as_reporter.get(reverse("admin:photos_photo_change", args=[photo.pk]))
     assert response.status_code == 200
     assert 'name="_save"' not in response.content.decode()
     assert 'name="alt_text"' not in response.content.decode()
@@ -104,7 +105,7 @@ def test_editor_change_to_a_photo_of_published_stories_is_in_their_history(clien
     photo = used_in(first, second, draft)
     before = {article.pk: revisions.article_versions(article).count() for article in (first, second, draft)}
     client.force_login(editor)
-    assert change(client, photo, alt_text="Ảnh cũ", focal_x="", focal_y="").status_code == 302
+    assert change(client, photo, alt_text="Ảnh cũ").status_code == 302
     for article in (first, second):
         versions = revisions.article_versions(article)
         assert versions.count() == before[article.pk] + 1
@@ -120,7 +121,7 @@ def test_editor_save_without_a_change_adds_no_revision(client, editor):
     article = story(Status.PUBLISHED)
     photo = used_in(article)
     client.force_login(editor)
-    change(client, photo, alt_text=photo.alt_text, credit=photo.credit, focal_x="", focal_y="")
+    change(client, photo, alt_text=photo.alt_text, credit=photo.credit)
     assert revisions.article_versions(article).count() == 0
 
 
@@ -130,7 +131,7 @@ def test_editor_save_without_a_change_adds_no_revision(client, editor):
 def found(response) -> set[int]:
     """The photos listed in the changelist's table (reporters have no bulk actions, so no checkboxes)."""
     table = response.content.decode().split('id="result_list"', 1)[-1].split("</table>", 1)[0]
-    prefix = re.escape(reverse("admin:articles_photo_changelist"))
+    prefix = re.escape(reverse("admin:photos_photo_changelist"))
     return {int(pk) for pk in re.findall(rf'href="{prefix}(\d+)/change/', table)}
 
 
@@ -154,7 +155,7 @@ def photos_in_stories(reporter, other_reporter):
 
 def test_reporter_search_does_not_match_captions_of_stories_they_cannot_see(as_reporter, photos_in_stories):
     """Caption words of a colleague's draft find nothing: the search is no yes/no oracle on unpublished text."""
-    url = reverse("admin:articles_photo_changelist")
+    url = reverse("admin:photos_photo_changelist")
     assert found(as_reporter.get(url, {"q": "gỗ lậu"})) == set()
     assert found(as_reporter.get(url, {"q": "Bí mật"})) >= {
         photos_in_stories["own draft"].pk, photos_in_stories["published"].pk}
@@ -164,15 +165,15 @@ def test_reporter_search_does_not_match_captions_of_stories_they_cannot_see(as_r
 
 def test_editor_search_matches_every_caption(client, editor, photos_in_stories):
     client.force_login(editor)
-    response = client.get(reverse("admin:articles_photo_changelist"), {"q": "gỗ lậu"})
+    response = client.get(reverse("admin:photos_photo_changelist"), {"q": "gỗ lậu"})
     assert found(response) == {photos_in_stories["colleague's draft"].pk}
 
 
 def test_search_words_may_come_from_different_fields(as_reporter, photos_in_stories):
     """Every word must match somewhere: one in the alt text, one in a visible caption."""
-    response = as_reporter.get(reverse("admin:articles_photo_changelist"), {"q": "own công bố"})
+    response = as_reporter.get(reverse("admin:photos_photo_changelist"), {"q": "own công bố"})
     assert found(response) == set()
-    response = as_reporter.get(reverse("admin:articles_photo_changelist"), {"q": "published công bố"})
+    response = as_reporter.get(reverse("admin:photos_photo_changelist"), {"q": "published công bố"})
     assert found(response) == {photos_in_stories["published"].pk}
 
 
@@ -188,7 +189,7 @@ def test_story_form_autocomplete_does_not_match_hidden_captions(as_reporter, pho
 
 def test_used_filter_shows_only_uses_the_reporter_can_see(as_reporter, photos_in_stories):
     """?dung=1 lists photos of stories the reporter can open; a colleague's draft does not show."""
-    url = reverse("admin:articles_photo_changelist")
+    url = reverse("admin:photos_photo_changelist")
     used = found(as_reporter.get(url, {"dung": "1"}))
     unused = found(as_reporter.get(url, {"dung": "0"}))
     assert photos_in_stories["own draft"].pk in used and photos_in_stories["published"].pk in used
@@ -202,12 +203,12 @@ def test_used_filter_shows_only_uses_the_reporter_can_see(as_reporter, photos_in
 def test_original_downloads_under_its_verified_format_not_the_uploaded_extension(client, editor):
     """A JPEG sent as "bang-chung.html" downloads as "bang-chung.jpg", never as a page."""
     client.force_login(editor)
-    client.post(reverse("admin:articles_photo_add"), {
+    client.post(reverse("admin:photos_photo_add"), {
         "upload": SimpleUploadedFile("bang-chung.html", phone_jpeg()), "alt_text": "Bằng chứng",
-        "credit": "Ảnh: Bạn đọc", "focal_x": "", "focal_y": "",
+        "credit": "Ảnh: Bạn đọc",
     })
     photo = Photo.objects.get()
-    response = client.get(reverse("admin:articles_photo_original", args=[photo.pk]))
+    response = client.get(reverse("admin:photos_photo_original", args=[photo.pk]))
     assert response["Content-Type"] == "image/jpeg"
     assert response["Content-Disposition"] == 'attachment; filename="bang-chung.jpg"'
 
@@ -216,14 +217,14 @@ def test_original_downloads_under_its_verified_format_not_the_uploaded_extension
     ("anh.jpg", "anh.png"), ("Ảnh đẹp.PNG.exe", "Ảnh đẹp.PNG.png"), (".htaccess", "htaccess.png"),
 ])
 def test_download_name_takes_the_extension_of_the_verified_format(db, sent, expected):
-    photo = images.photo_create(file=encoded(scene(300, 200), "PNG"), original_filename=sent)
-    assert images.download_name(photo) == expected
+    photo = services.photo_create(file=encoded(scene(300, 200), "PNG"), original_filename=sent)
+    assert validation.download_name(photo) == expected
 
 
 def test_download_name_without_a_name_uses_the_photo_number(db):
-    photo = images.photo_create(file=encoded(scene(300, 200), "WEBP"), original_filename="")
+    photo = services.photo_create(file=encoded(scene(300, 200), "WEBP"), original_filename="")
     photo.original_filename = ""
-    assert images.download_name(photo) == f"anh-{photo.pk}.webp"
+    assert validation.download_name(photo) == f"anh-{photo.pk}.webp"
 
 
 @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")

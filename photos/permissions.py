@@ -1,26 +1,29 @@
-"""Who may change a photo's description, credit and crop point, and the record such a change leaves in the
-history of the published stories that show the photo.
+"""Who may change a photo's description and credit, and how such a change is named in the history of the
+published stories that show the photo.
 
 A photo is shared: the same file can run in a reporter's draft and on the front page. A reporter may change
 a photo only when every story using it is one they may edit (workflow.can_edit), or when it is their own
 upload that no story uses yet; author portraits and photos of stories past the draft stage are the editors'.
+The photo library is the one part of this app that knows about stories: a photo is used by a story through
+articles.Caption.
 """
-import reversion
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from articles import roles, workflow
+from articles.models import Article, Author, Caption, Status
 
-from . import images, roles, workflow
-from .models import Article, Author, Caption, Photo, Status
+from .models import Photo
 
-# The photo's own words and crop, as the story history names them.
-METADATA_FIELDS = {
-    "alt_text": "mô tả ảnh", "credit": "tác giả ảnh", "focal_x": "tâm điểm ngang", "focal_y": "tâm điểm dọc",
-}
+# The photo's own words, as the story history names them.
+METADATA_FIELDS = {"alt_text": "mô tả ảnh", "credit": "tác giả ảnh"}
 
 
 def stories_using(photo: Photo):
     """Every story that shows the photo, whatever its status."""
     return Article.objects.filter(pk__in=Caption.objects.filter(photo=photo).values("article_id"))
+
+
+def published_stories_using(photo: Photo):
+    """The published (or scheduled) stories that show the photo."""
+    return stories_using(photo).filter(status=Status.PUBLISHED)
 
 
 def visible_uses(user):
@@ -29,7 +32,7 @@ def visible_uses(user):
 
 
 def can_change(user, photo: Photo) -> bool:
-    """May this user change the photo's description, credit or crop point (see the module's rule)."""
+    """May this user change the photo's description or credit (see the module's rule)."""
     if roles.is_editor(user):
         return True
     if not (user and user.is_authenticated) or photo.pk is None:
@@ -56,30 +59,3 @@ def describe_change(photo: Photo, changes: dict) -> str:
     """'Sửa ảnh #12: tác giả ảnh “A” → “B”' for a story's revision list."""
     parts = [f"{METADATA_FIELDS[name]} {_shown(old)} → {_shown(new)}" for name, (old, new) in changes.items()]
     return f"Sửa ảnh #{photo.pk}: " + "; ".join(parts)
-
-
-@transaction.atomic
-def photo_update(*, photo: Photo, by, before: dict) -> Photo:
-    """Save new metadata set on `photo` (`before` holds the old values); published stories showing it get a revision.
-
-    Raises PermissionDenied when `by` may not change this photo.
-    """
-    if not can_change(by, photo):
-        raise PermissionDenied("Bạn không có quyền sửa ảnh này.")
-    changes = {
-        name: (before.get(name), getattr(photo, name))
-        for name in METADATA_FIELDS if before.get(name) != getattr(photo, name)
-    }
-    photo.save()
-    if changes.keys() & {"focal_x", "focal_y"}:
-        images.photo_refresh_crops(photo=photo)
-    # A published (or scheduled) story shows the change at once: it goes into that story's revisions, with who
-    # made it, so the story's history tells what its readers saw and when.
-    published = list(stories_using(photo).filter(status=Status.PUBLISHED))
-    if changes and published:
-        with reversion.create_revision():
-            for story in published:
-                reversion.add_to_revision(story)
-            reversion.set_user(by)
-            reversion.set_comment(describe_change(photo, changes))
-    return photo

@@ -12,12 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import ExifTags, Image
 
-from articles.models import Photo, Rendition, Status
-from tests.articles.test_images import BAD_UPLOADS, encoded, phone_jpeg, scene, stored_files
+from articles.models import Status
+from photos import renditions
+from photos.models import Photo, Rendition
+from tests.photos.test_images import BAD_UPLOADS, encoded, phone_jpeg, scene, stored_files
 from tests.factories import make_article, make_caption, make_photo
 from tests.scaleout.test_object_storage import on_s3, s3_endpoint  # noqa: F401  (fixtures: moto's S3 server)
 
-ADD_URL = "admin:articles_photo_add"
+ADD_URL = "admin:photos_photo_add"
 
 
 @pytest.fixture
@@ -33,8 +35,7 @@ def superuser_client(client, superuser):
 
 def upload(client, name, data, **fields):
     return client.post(reverse(ADD_URL), {
-        "upload": SimpleUploadedFile(name, data), "alt_text": "Người dân đi chợ phiên", "credit": "Ảnh: Nông Vui",
-        "focal_x": "", "focal_y": "", **fields,
+        "upload": SimpleUploadedFile(name, data), "alt_text": "Người dân đi chợ phiên", "credit": "Ảnh: Nông Vui", **fields,
     })
 
 
@@ -119,13 +120,6 @@ def test_upload_without_a_file_asks_for_one(superuser_client):
     assert response.status_code == 200 and form_errors(response)
 
 
-def test_focal_point_outside_the_photo_is_refused(superuser_client):
-    """A focal point must lie between 0 and 1."""
-    response = upload(superuser_client, "anh.jpg", encoded(scene(400, 300), "JPEG"), focal_x="1.5")
-    assert response.status_code == 200 and form_errors(response)
-    assert Photo.objects.count() == 0
-
-
 def test_popup_upload_from_the_story_form_returns_the_new_photo(superuser_client):
     """The '+' next to a story's photo field opens the upload in a popup that hands the new photo back."""
     response = superuser_client.post(reverse(ADD_URL) + "?_popup=1", {
@@ -144,7 +138,7 @@ def test_photo_list_shows_thumbnails_and_uses_in_constant_queries(superuser_clie
             photo = make_photo(alt_text=f"Ảnh số {n}")
             make_caption(make_article(f"Bài dùng ảnh {n}"), photo=photo, text="Chú thích")
 
-    url = reverse("admin:articles_photo_changelist")
+    url = reverse("admin:photos_photo_changelist")
     add(2)
     with CaptureQueriesContext(connection) as few:
         superuser_client.get(url)
@@ -170,7 +164,7 @@ def test_photo_search_by_alt_text_credit_and_caption(superuser_client, query, ex
         "caption": make_photo(alt_text="Đại biểu cắt băng", credit="Ảnh: Hà Thu"),
     }
     make_caption(make_article(), photo=photos["caption"], text="Lễ khánh thành trường mới")
-    response = superuser_client.get(reverse("admin:articles_photo_changelist"), {"q": query})
+    response = superuser_client.get(reverse("admin:photos_photo_changelist"), {"q": query})
     found = set(int(pk) for pk in re.findall(r'name="_selected_action" value="(\d+)"', response.content.decode()))
     assert found == {photos[expected].pk}
 
@@ -183,7 +177,7 @@ def test_photo_page_lists_the_stories_using_it(client, reporter, other_reporter)
     make_caption(published, photo=photo, text="Chú thích ở bài đã đăng")
     make_caption(someone_elses_draft, photo=photo, text="Chú thích nháp")
     client.force_login(reporter)
-    html = client.get(reverse("admin:articles_photo_change", args=[photo.pk])).content.decode()
+    html = client.get(reverse("admin:photos_photo_change", args=[photo.pk])).content.decode()
     assert "Bài đã đăng dùng ảnh" in html and "Chú thích ở bài đã đăng" in html
     assert "Bản nháp của người khác" not in html
 
@@ -194,8 +188,8 @@ def test_editor_downloads_the_original_as_an_attachment(client, editor):
     data = phone_jpeg()
     upload(client, "Nguồn tin.jpg", data)
     photo = Photo.objects.get()
-    page = client.get(reverse("admin:articles_photo_change", args=[photo.pk])).content.decode()
-    url = reverse("admin:articles_photo_original", args=[photo.pk])
+    page = client.get(reverse("admin:photos_photo_change", args=[photo.pk])).content.decode()
+    url = reverse("admin:photos_photo_original", args=[photo.pk])
     assert url in page
     response = client.get(url)
     assert response.status_code == 200
@@ -212,7 +206,7 @@ def test_original_of_a_png_named_jpg_is_served_as_png(superuser_client):
     """The original's Content-Type comes from the verified format, not from the name it was uploaded with."""
     upload(superuser_client, "anh.jpg", encoded(scene(300, 200), "PNG"))
     photo = Photo.objects.get()
-    response = superuser_client.get(reverse("admin:articles_photo_original", args=[photo.pk]))
+    response = superuser_client.get(reverse("admin:photos_photo_original", args=[photo.pk]))
     assert response["Content-Type"] == "image/png"
 
 
@@ -220,38 +214,21 @@ def test_reporter_cannot_fetch_the_original(client, reporter):
     """Reporters see the photo but not the original with its location: no link, and the URL answers 403."""
     photo = make_photo()
     client.force_login(reporter)
-    url = reverse("admin:articles_photo_original", args=[photo.pk])
-    assert url not in client.get(reverse("admin:articles_photo_change", args=[photo.pk])).content.decode()
+    url = reverse("admin:photos_photo_original", args=[photo.pk])
+    assert url not in client.get(reverse("admin:photos_photo_change", args=[photo.pk])).content.decode()
     assert client.get(url).status_code == 403
 
 
 def test_anonymous_visitor_is_sent_to_the_login_for_an_original(client, db):
     """The original's URL is inside the admin: a visitor gets the login page, never the file."""
     photo = make_photo()
-    response = client.get(reverse("admin:articles_photo_original", args=[photo.pk]))
+    response = client.get(reverse("admin:photos_photo_original", args=[photo.pk]))
     assert response.status_code == 302 and "login" in response["Location"]
 
 
 def test_original_of_a_missing_photo_is_a_404(superuser_client):
     """An unknown photo id answers 404, not 500."""
-    assert superuser_client.get(reverse("admin:articles_photo_original", args=[999999])).status_code == 404
-
-
-def test_moving_the_focal_point_in_the_admin_forgets_old_crops(superuser_client):
-    """After an editor moves the focal point, crops made for the old one are removed and remade on use."""
-    from articles import images
-
-    photo = make_photo(width=900, height=600)
-    images.picture(photo, crop="1x1")
-    old_crop = images.crop_key(photo, "1x1")
-    assert photo.renditions.filter(crop=old_crop).exists()
-    response = superuser_client.post(reverse("admin:articles_photo_change", args=[photo.pk]), {
-        "alt_text": photo.alt_text, "credit": photo.credit, "focal_x": "0.2", "focal_y": "0.3",
-        "captions-TOTAL_FORMS": "0", "captions-INITIAL_FORMS": "0",
-    })
-    assert response.status_code == 302
-    assert not photo.renditions.filter(crop=old_crop).exists()
-    assert photo.renditions.filter(crop="").count() == 6  # 480, 800 and 900 px; the uncropped set is kept
+    assert superuser_client.get(reverse("admin:photos_photo_original", args=[999999])).status_code == 404
 
 
 def test_deleting_a_photo_in_the_admin_removes_its_files(superuser_client, storage_roots,
@@ -260,7 +237,7 @@ def test_deleting_a_photo_in_the_admin_removes_its_files(superuser_client, stora
     upload(superuser_client, "anh.jpg", encoded(scene(500, 300), "JPEG"))
     photo = Photo.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
-        response = superuser_client.post(reverse("admin:articles_photo_delete", args=[photo.pk]), {"post": "yes"})
+        response = superuser_client.post(reverse("admin:photos_photo_delete", args=[photo.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert not Photo.objects.exists()
     assert [path for path in stored_files(*storage_roots) if Path(path).suffix] == []
@@ -275,7 +252,7 @@ def test_uploading_the_same_file_twice_warns_with_a_link(superuser_client):
     assert Photo.objects.count() == 2
     page = superuser_client.get(response["Location"]).content.decode()
     assert "đã có trong thư viện" in page
-    assert reverse("admin:articles_photo_change", args=[first.pk]) in page
+    assert reverse("admin:photos_photo_change", args=[first.pk]) in page
 
 
 @pytest.mark.slow
@@ -293,10 +270,8 @@ def test_pipeline_and_original_download_work_on_object_storage(client, editor, o
     assert {f"media/{r.file.name}" for r in photo.renditions.all()} <= set(public)
     assert private == [f"originals/{photo.original.name}"]
     assert not any("originals/" in key for key in public)
-    from articles import images
-
-    sources = images.picture(photo)
+    sources = renditions.picture(photo)
     assert "X-Amz-Signature" not in sources.webp_srcset and f"/{MEDIA_BUCKET}/media/renditions/" in sources.src
-    response = client.get(reverse("admin:articles_photo_original", args=[photo.pk]))
+    response = client.get(reverse("admin:photos_photo_original", args=[photo.pk]))
     assert b"".join(response.streaming_content) == data
     assert response["Content-Type"] == "image/jpeg"

@@ -18,8 +18,8 @@ from django.db import connection
 from django.template.loader import render_to_string
 from PIL import ExifTags, Image, ImageCms
 
-from articles import images
-from articles.models import Photo, Rendition
+from photos import placeholders, renditions, services, validation
+from photos.models import Photo, Rendition
 from tests import factories
 
 RED, BLUE = (220, 20, 20), (20, 20, 220)
@@ -157,7 +157,7 @@ def read(fieldfile) -> bytes:
 
 def test_phone_photo_is_turned_upright_and_published_without_location(db, storage_roots):
     """A phone JPEG with EXIF orientation 6 and GPS: every public file is upright and carries no metadata."""
-    photo = images.photo_create(file=phone_jpeg(), alt_text="Chợ phiên", credit="Ảnh: Nông Vui",
+    photo = services.photo_create(file=phone_jpeg(), alt_text="Chợ phiên", credit="Ảnh: Nông Vui",
                                 original_filename="chợ phiên.jpg")
 
     assert (photo.width, photo.height) == (200, 300)
@@ -181,7 +181,7 @@ def test_phone_photo_is_turned_upright_and_published_without_location(db, storag
 def test_original_keeps_its_metadata_in_private_storage(db, storage_roots):
     """The upload as sent (with GPS) is kept outside the public media folder, under a generated name."""
     data = phone_jpeg()
-    photo = images.photo_create(file=data, alt_text="Chợ phiên", credit="Ảnh: Nông Vui", original_filename="chợ.jpg")
+    photo = services.photo_create(file=data, alt_text="Chợ phiên", credit="Ảnh: Nông Vui", original_filename="chợ.jpg")
 
     media_root, private_root = storage_roots
     assert read(photo.original) == data
@@ -197,7 +197,7 @@ def test_original_keeps_its_metadata_in_private_storage(db, storage_roots):
 def test_png_named_jpg_is_stored_as_png(db):
     """A PNG renamed .jpg is judged by its content: accepted as PNG and stored under .png names only."""
     data = encoded(two_halves(900, 600), "PNG")
-    photo = images.photo_create(file=SimpleUploadedFile("anh.jpg", data, content_type="image/jpeg"),
+    photo = services.photo_create(file=SimpleUploadedFile("anh.jpg", data, content_type="image/jpeg"),
                                 alt_text="Đồ họa", credit="Đồ họa: Tòa soạn")
 
     assert photo.format == "PNG"
@@ -211,7 +211,7 @@ def test_png_named_jpg_is_stored_as_png(db):
 
 def test_storage_names_are_generated_never_the_reporters(db):
     """Whatever the file was called (folders, HTML, control characters), storage names are random, typed by content."""
-    photo = images.photo_create(file=encoded(scene(500, 300), "JPEG"), alt_text="Ảnh", credit="Ảnh: A",
+    photo = services.photo_create(file=encoded(scene(500, 300), "JPEG"), alt_text="Ảnh", credit="Ảnh: A",
                                 original_filename="../../quan-tri/<script>x</script>\n.html")
     for name in [photo.image.name, photo.original.name, *[r.file.name for r in photo.renditions.all()]]:
         assert re.fullmatch(r"(photos|originals|renditions)/\d{4}/\d{2}/[0-9a-f]{24}\.(jpg|webp)", name), name
@@ -221,22 +221,22 @@ def test_storage_names_are_generated_never_the_reporters(db):
 def test_vietnamese_file_name_is_kept_in_nfc():
     """A macOS (NFD) Vietnamese file name is kept as metadata in NFC."""
     nfd = unicodedata.normalize("NFD", "Lễ hội Lồng Tồng.jpg")
-    assert images.safe_filename(nfd) == unicodedata.normalize("NFC", "Lễ hội Lồng Tồng.jpg")
-    assert images.safe_filename("C:\\Users\\pv\\Ảnh\\..\\đèo.png") == "đèo.png"
+    assert validation.safe_filename(nfd) == unicodedata.normalize("NFC", "Lễ hội Lồng Tồng.jpg")
+    assert validation.safe_filename("C:\\Users\\pv\\Ảnh\\..\\đèo.png") == "đèo.png"
 
 
 def test_multi_picture_phone_jpeg_is_accepted_as_its_first_picture(db):
     """A multi-picture JPEG (MPO, as some phones write) is a JPEG: its main picture is published."""
     data = encoded(two_halves(640, 480), "MPO", save_all=True, append_images=[Image.new("RGB", (640, 480), "white")])
     assert Image.open(io.BytesIO(data)).format == "MPO"
-    photo = images.photo_create(file=data, alt_text="Ảnh", credit="Ảnh: A")
+    photo = services.photo_create(file=data, alt_text="Ảnh", credit="Ảnh: A")
     assert photo.format == "JPEG"
     assert Image.open(io.BytesIO(read(photo.image))).format == "JPEG"
 
 
 def test_cmyk_jpeg_becomes_rgb(db):
     """A CMYK JPEG from a print workflow is published in RGB, which every browser shows."""
-    photo = images.photo_create(file=encoded(Image.new("CMYK", (500, 300), (0, 200, 200, 0)), "JPEG"),
+    photo = services.photo_create(file=encoded(Image.new("CMYK", (500, 300), (0, 200, 200, 0)), "JPEG"),
                                 alt_text="Ảnh", credit="Ảnh: A")
     for fieldfile in public_files_of(photo):
         assert Image.open(io.BytesIO(read(fieldfile))).mode == "RGB"
@@ -246,7 +246,7 @@ def test_transparent_png_keeps_alpha_in_webp_and_is_white_in_jpeg(db):
     """A logo with transparency keeps it in WebP; the JPEG fallback is flattened on white, not black."""
     logo = Image.new("RGBA", (600, 300), (0, 0, 0, 0))
     logo.paste(Image.new("RGBA", (200, 100), (200, 0, 0, 255)), (200, 100))
-    photo = images.photo_create(file=encoded(logo, "PNG"), alt_text="Logo", credit="Đồ họa: A")
+    photo = services.photo_create(file=encoded(logo, "PNG"), alt_text="Logo", credit="Đồ họa: A")
     webp = photo.renditions.get(format="WEBP", width=600)
     jpeg = photo.renditions.get(format="JPEG", width=600)
     assert Image.open(io.BytesIO(read(webp.file))).mode == "RGBA"
@@ -260,8 +260,8 @@ def test_transparent_png_keeps_alpha_in_webp_and_is_white_in_jpeg(db):
 def test_bad_upload_is_refused_in_vietnamese_and_nothing_is_stored(db, storage_roots, case):
     """Each hostile or broken file is refused with a Vietnamese message; no row and no file is left behind."""
     name, make, code = BAD_UPLOADS[case]
-    with pytest.raises(images.PhotoRejected) as refused:
-        images.photo_create(file=SimpleUploadedFile(name, make()), alt_text="Ảnh", credit="Ảnh: A")
+    with pytest.raises(validation.PhotoRejected) as refused:
+        services.photo_create(file=SimpleUploadedFile(name, make()), alt_text="Ảnh", credit="Ảnh: A")
     assert refused.value.code == code
     message = refused.value.messages[0]
     assert re.search("[\u00c0-\u1ef9]", message), message  # Vietnamese, with its diacritics
@@ -272,12 +272,12 @@ def test_bad_upload_is_refused_in_vietnamese_and_nothing_is_stored(db, storage_r
 def test_decompression_bomb_is_refused_from_its_header(db):
     """A bomb is judged by the size its header claims: the JPEG whose data could never fill 570 MP is refused
     for its pixel count, not as corrupt, so the refusal came before any decoding."""
-    with pytest.raises(images.PhotoRejected) as refused:
-        images.check_upload(jpeg_claiming(30_000, 19_000))
+    with pytest.raises(validation.PhotoRejected) as refused:
+        validation.check_upload(jpeg_claiming(30_000, 19_000))
     assert refused.value.code == "too_many_pixels"
     assert "570 megapixel" in refused.value.messages[0]
-    with pytest.raises(images.PhotoRejected) as refused:
-        images.check_upload(jpeg_claiming(9_000, 6_000))  # 54 MP: over our limit, under Pillow's hard stop
+    with pytest.raises(validation.PhotoRejected) as refused:
+        validation.check_upload(jpeg_claiming(9_000, 6_000))  # 54 MP: over our limit, under Pillow's hard stop
     assert refused.value.code == "too_many_pixels"
     assert "9000 × 6000" in refused.value.messages[0]
 
@@ -290,32 +290,35 @@ def test_png_bomb_is_small_on_disk(db):
         Image.open(io.BytesIO(data))  # Pillow's own guard agrees with ours: above twice our limit
 
 
-def test_pillow_guard_follows_the_pixel_limit():
-    """Every Pillow call in the process is guarded at the newsroom's pixel limit, not only the pipeline's."""
-    assert Image.MAX_IMAGE_PIXELS == images.max_pixels()
+def test_pillow_guard_follows_the_pixel_limit(settings):
+    """Every Pillow call in the process is guarded at the newsroom's pixel limit, not only the pipeline's, and
+    follows the setting when it changes (PhotosConfig.ready() sets it once the settings are loaded)."""
+    assert Image.MAX_IMAGE_PIXELS == validation.max_pixels()
+    settings.NEWSROOM_PHOTO_MAX_PIXELS = 1_000_000
+    assert Image.MAX_IMAGE_PIXELS == 1_000_000
 
 
 def test_pixel_limit_is_a_setting(db, settings):
     """An image with more pixels than NEWSROOM_PHOTO_MAX_PIXELS is refused; one at the limit is accepted."""
     settings.NEWSROOM_PHOTO_MAX_PIXELS = 100 * 100
-    with pytest.raises(images.PhotoRejected) as refused:
-        images.check_upload(encoded(scene(100, 101), "PNG"))
+    with pytest.raises(validation.PhotoRejected) as refused:
+        validation.check_upload(encoded(scene(100, 101), "PNG"))
     assert refused.value.code == "too_many_pixels"
-    assert images.check_upload(encoded(scene(100, 100), "PNG")).size == (100, 100)
+    assert validation.check_upload(encoded(scene(100, 100), "PNG")).size == (100, 100)
 
 
 def test_file_one_byte_over_the_limit_is_refused(db, settings, storage_roots):
     """A file of exactly the byte limit is accepted; one byte more is refused before it is decoded."""
     data = encoded(scene(400, 300), "JPEG")
     settings.NEWSROOM_PHOTO_MAX_BYTES = len(data) - 1
-    with pytest.raises(images.PhotoRejected) as refused:
-        images.photo_create(file=SimpleUploadedFile("anh.jpg", data), alt_text="Ảnh", credit="Ảnh: A")
+    with pytest.raises(validation.PhotoRejected) as refused:
+        services.photo_create(file=SimpleUploadedFile("anh.jpg", data), alt_text="Ảnh", credit="Ảnh: A")
     assert refused.value.code == "too_big"
     assert "MB" in refused.value.messages[0]
     assert stored_files(*storage_roots) == [] and Photo.objects.count() == 0
 
     settings.NEWSROOM_PHOTO_MAX_BYTES = len(data)
-    assert images.photo_create(file=SimpleUploadedFile("anh.jpg", data), alt_text="Ảnh", credit="Ảnh: A").pk
+    assert services.photo_create(file=SimpleUploadedFile("anh.jpg", data), alt_text="Ảnh", credit="Ảnh: A").pk
 
 
 def test_byte_limit_applies_to_raw_bytes_and_open_files(db, settings, tmp_path):
@@ -325,8 +328,8 @@ def test_byte_limit_applies_to_raw_bytes_and_open_files(db, settings, tmp_path):
     path = tmp_path / "anh.jpg"
     path.write_bytes(data)
     for source in (data, path.open("rb")):
-        with pytest.raises(images.PhotoRejected):
-            images.check_upload(source)
+        with pytest.raises(validation.PhotoRejected):
+            validation.check_upload(source)
 
 
 # --- renditions ---------------------------------------------------------------------------------------------
@@ -334,8 +337,8 @@ def test_byte_limit_applies_to_raw_bytes_and_open_files(db, settings, tmp_path):
 
 def test_renditions_cover_standard_widths_in_webp_and_jpeg_never_upscaled(db):
     """A 2000 px photo gets 480/800/1200/1600 in WebP and JPEG; a 600 px one gets 480 and its own 600."""
-    big = images.photo_create(file=encoded(scene(2000, 1333), "JPEG"), alt_text="Ảnh", credit="Ảnh: A")
-    small = images.photo_create(file=encoded(scene(600, 400), "JPEG"), alt_text="Ảnh", credit="Ảnh: A")
+    big = services.photo_create(file=encoded(scene(2000, 1333), "JPEG"), alt_text="Ảnh", credit="Ảnh: A")
+    small = services.photo_create(file=encoded(scene(600, 400), "JPEG"), alt_text="Ảnh", credit="Ảnh: A")
 
     assert sorted(big.renditions.values_list("width", "format")) == sorted(
         (w, f) for w in (480, 800, 1200, 1600) for f in ("JPEG", "WEBP"))
@@ -349,7 +352,7 @@ def test_renditions_cover_standard_widths_in_webp_and_jpeg_never_upscaled(db):
 
 def test_public_master_is_capped_and_the_original_kept_whole(db):
     """A 3000 px photo is published from a 2560 px master; the private original keeps every pixel."""
-    photo = images.photo_create(file=encoded(scene(3000, 2000), "JPEG"), alt_text="Ảnh", credit="Ảnh: A")
+    photo = services.photo_create(file=encoded(scene(3000, 2000), "JPEG"), alt_text="Ảnh", credit="Ảnh: A")
     assert (photo.width, photo.height) == (2560, 1707)
     assert Image.open(io.BytesIO(read(photo.image))).size == (2560, 1707)
     assert Image.open(io.BytesIO(read(photo.original))).size == (3000, 2000)
@@ -359,16 +362,16 @@ def test_public_master_is_capped_and_the_original_kept_whole(db):
 def test_very_large_jpeg_is_decoded_at_reduced_scale_and_truncation_is_still_caught(db):
     """A JPEG twice the master's size is decoded scaled down by libjpeg, yet a truncated one is still refused."""
     data = encoded(noise(5400, 300), "JPEG", quality=90)
-    checked = images.check_upload(data)
-    assert checked.size[0] < 5400 and checked.size[0] >= images.MASTER_MAX_SIDE
-    with pytest.raises(images.PhotoRejected) as refused:
-        images.check_upload(data[: len(data) * 2 // 3])
+    checked = validation.check_upload(data)
+    assert checked.size[0] < 5400 and checked.size[0] >= validation.MASTER_MAX_SIDE
+    with pytest.raises(validation.PhotoRejected) as refused:
+        validation.check_upload(data[: len(data) * 2 // 3])
     assert refused.value.code == "corrupt"
 
 
 def test_renditions_are_made_once_and_reused(db, settings):
     """Rendering the picture partial again and again makes no new rendition files or rows."""
-    photo = images.photo_create(file=encoded(scene(1000, 700), "JPEG"), alt_text="Ảnh", credit="Ảnh: A")
+    photo = services.photo_create(file=encoded(scene(1000, 700), "JPEG"), alt_text="Ảnh", credit="Ảnh: A")
     files_before = stored_files(settings.MEDIA_ROOT)
     for _ in range(3):
         render_to_string("articles/_picture.html", {"photo": photo, "lead": False})
@@ -401,11 +404,11 @@ def test_photo_made_outside_the_pipeline_gets_clean_renditions_on_first_use(db, 
 def test_list_of_photos_renders_in_constant_queries(db, django_assert_num_queries):
     """With renditions prefetched, rendering twenty pictures runs no query at all (no N+1)."""
     for _ in range(20):
-        images.photo_create(file=encoded(scene(900, 600), "JPEG"), alt_text="Ảnh", credit="Ảnh: A")
+        services.photo_create(file=encoded(scene(900, 600), "JPEG"), alt_text="Ảnh", credit="Ảnh: A")
     from django.core.cache import cache
 
     cache.clear()  # prove it is the prefetch, not the cache, that saves the queries
-    photos = list(Photo.objects.prefetch_related(images.with_renditions()))
+    photos = list(Photo.objects.prefetch_related(renditions.with_renditions()))
     with django_assert_num_queries(0):
         for photo in photos:
             render_to_string("articles/_picture.html", {"photo": photo, "lead": False})
@@ -413,10 +416,10 @@ def test_list_of_photos_renders_in_constant_queries(db, django_assert_num_querie
 
 def test_cached_sources_spare_the_query_when_not_prefetched(db, django_assert_num_queries):
     """Without a prefetch, a photo's sources come from the cache filled at upload: no query."""
-    photo = images.photo_create(file=encoded(scene(900, 600), "JPEG"), alt_text="Ảnh", credit="Ảnh: A")
+    photo = services.photo_create(file=encoded(scene(900, 600), "JPEG"), alt_text="Ảnh", credit="Ảnh: A")
     fresh = Photo.objects.get(pk=photo.pk)
     with django_assert_num_queries(0):
-        assert images.picture(fresh).webp_srcset
+        assert renditions.picture(fresh).webp_srcset
 
 
 class PictureParser(HTMLParser):
@@ -436,7 +439,7 @@ def parse(html):
 
 def test_picture_partial_has_srcset_sizes_dimensions_and_lazy_loading(db):
     """Below the fold: a <picture> with a WebP source and a lazy JPEG <img> with width, height and alt."""
-    photo = images.photo_create(file=encoded(scene(2000, 1000), "JPEG"), alt_text="Cầu Pác Ban \"mới\"",
+    photo = services.photo_create(file=encoded(scene(2000, 1000), "JPEG"), alt_text="Cầu Pác Ban \"mới\"",
                                 credit="Ảnh: A")
     tags = parse(render_to_string("articles/_picture.html", {"photo": photo, "lead": False}))
     assert [tag for tag, _ in tags] == ["picture", "source", "img"]
@@ -444,7 +447,7 @@ def test_picture_partial_has_srcset_sizes_dimensions_and_lazy_loading(db):
     assert source["type"] == "image/webp"
     assert [part.split()[-1] for part in source["srcset"].split(", ")] == ["480w", "800w", "1200w", "1600w"]
     assert all(".webp" in part for part in source["srcset"].split(", "))
-    assert source["sizes"] == img["sizes"] == images.DEFAULT_SIZES
+    assert source["sizes"] == img["sizes"] == renditions.DEFAULT_SIZES
     assert all(".jpg" in part for part in img["srcset"].split(", "))
     assert (img["width"], img["height"]) == ("1600", "800")
     assert img["alt"] == 'Cầu Pác Ban "mới"'
@@ -454,21 +457,9 @@ def test_picture_partial_has_srcset_sizes_dimensions_and_lazy_loading(db):
 
 def test_lead_picture_is_eager_with_high_priority(db):
     """The lead photo is loaded at once and first."""
-    photo = images.photo_create(file=encoded(scene(800, 500), "JPEG"), alt_text="Ảnh", credit="Ảnh: A")
+    photo = services.photo_create(file=encoded(scene(800, 500), "JPEG"), alt_text="Ảnh", credit="Ảnh: A")
     img = dict(parse(render_to_string("articles/_picture.html", {"photo": photo, "lead": True})))["img"]
     assert img["loading"] == "eager" and img["fetchpriority"] == "high"
-
-
-def test_lead_photo_can_be_preloaded_from_the_head(db):
-    """{% picture_preload %} gives a preload link with the WebP srcset and sizes of the lead photo."""
-    from django.template import Context, Template
-
-    photo = images.photo_create(file=encoded(scene(1000, 600), "JPEG"), alt_text="Ảnh", credit="Ảnh: A")
-    html = Template("{% load images %}{% picture_preload photo %}").render(Context({"photo": photo}))
-    link = dict(parse(html))["link"]
-    assert link["rel"] == "preload" and link["as"] == "image" and link["type"] == "image/webp"
-    assert link["imagesrcset"] == images.picture(photo).webp_srcset
-    assert Template("{% load images %}{% picture_preload None %}").render(Context()) == ""
 
 
 def test_picture_partial_survives_a_missing_file(db, settings):
@@ -480,38 +471,19 @@ def test_picture_partial_survives_a_missing_file(db, settings):
     assert dict(tags)["img"]["src"].endswith("khong-con.jpg")
 
 
-def test_focal_point_crop_keeps_the_subject(db):
-    """A square thumbnail of a wide photo is cut around the focal point: here the blue right half."""
-    photo = images.photo_create(file=encoded(two_halves(1200, 400), "JPEG"), alt_text="Ảnh", credit="Ảnh: A",
-                                focal_x=0.9, focal_y=0.5)
-    sources = images.picture(photo, crop="1x1")
-    assert (sources.width, sources.height) == (400, 400)
-    rendition = photo.renditions.get(crop=images.crop_key(photo, "1x1"), format="JPEG")
-    pixel = Image.open(io.BytesIO(read(rendition.file))).convert("RGB").getpixel((200, 200))
-    assert pixel[2] > 150 and pixel[0] < 100
-
-    photo.focal_x = 0.1
-    photo.save()
-    images.photo_refresh_crops(photo=photo)
-    assert not photo.renditions.filter(crop=rendition.crop).exists()
-    images.picture(Photo.objects.get(pk=photo.pk), crop="1x1")
-    left = photo.renditions.get(crop=images.crop_key(photo, "1x1"), format="JPEG")
-    assert Image.open(io.BytesIO(read(left.file))).convert("RGB").getpixel((200, 200))[0] > 150
-
-
 def test_thumbnail_url_is_the_smallest_webp(db):
     """The admin thumbnail is the 480 px WebP rendition."""
-    photo = images.photo_create(file=encoded(scene(1600, 900), "JPEG"), alt_text="Ảnh", credit="Ảnh: A")
-    assert images.thumbnail_url(photo) == photo.renditions.get(width=480, format="WEBP").file.url
-    assert images.thumbnail_url(None) == ""
+    photo = services.photo_create(file=encoded(scene(1600, 900), "JPEG"), alt_text="Ảnh", credit="Ảnh: A")
+    assert renditions.thumbnail_url(photo) == photo.renditions.get(width=480, format="WEBP").file.url
+    assert renditions.thumbnail_url(None) == ""
 
 
 def test_deleting_a_photo_deletes_its_files(db, storage_roots, django_capture_on_commit_callbacks):
     """Deleting a photo removes the original, the master and every rendition once committed."""
-    photo = images.photo_create(file=encoded(scene(900, 600), "JPEG"), alt_text="Ảnh", credit="Ảnh: A")
+    photo = services.photo_create(file=encoded(scene(900, 600), "JPEG"), alt_text="Ảnh", credit="Ảnh: A")
     assert stored_files(*storage_roots)
     with django_capture_on_commit_callbacks(execute=True):
-        images.photo_delete(photo=photo)
+        services.photo_delete(photo=photo)
     assert stored_files(*storage_roots) == []
 
 
@@ -520,11 +492,11 @@ def test_deleting_a_photo_deletes_its_files(db, storage_roots, django_capture_on
 
 def test_placeholder_photo_is_a_real_published_photo(db):
     """The importer's placeholder is a JPEG with alt text, credit and renditions, reused for the same label."""
-    photo = images.placeholder_photo(alt_text="Ảnh minh họa: Hồ Ba Bể", credit="Đồ họa: Tòa soạn", label="Hồ Ba Bể")
+    photo = placeholders.placeholder_photo(alt_text="Ảnh minh họa: Hồ Ba Bể", credit="Đồ họa: Tòa soạn", label="Hồ Ba Bể")
     assert photo.format == "JPEG" and (photo.width, photo.height) == (1600, 900)
     assert photo.alt_text == "Ảnh minh họa: Hồ Ba Bể" and photo.credit == "Đồ họa: Tòa soạn"
     assert photo.renditions.count() == 8
-    again = images.placeholder_photo(alt_text="Ảnh minh họa: Hồ Ba Bể", credit="Đồ họa: Tòa soạn", label="Hồ Ba Bể")
+    again = placeholders.placeholder_photo(alt_text="Ảnh minh họa: Hồ Ba Bể", credit="Đồ họa: Tòa soạn", label="Hồ Ba Bể")
     assert again.pk == photo.pk
 
 
@@ -532,19 +504,19 @@ def test_photo_from_path_reads_a_file_once(db, tmp_path):
     """Importing the same file twice with the same alt text and credit gives the same photo."""
     path = tmp_path / "Đèo Giàng.jpg"
     path.write_bytes(phone_jpeg())
-    photo = images.photo_from_path(path, alt_text="Đèo Giàng", credit="Ảnh: Cộng tác viên")
+    photo = services.photo_from_path(path, alt_text="Đèo Giàng", credit="Ảnh: Cộng tác viên")
     assert photo.original_filename == "Đèo Giàng.jpg" and (photo.width, photo.height) == (200, 300)
-    assert images.photo_from_path(path, alt_text="Đèo Giàng", credit="Ảnh: Cộng tác viên").pk == photo.pk
+    assert services.photo_from_path(path, alt_text="Đèo Giàng", credit="Ảnh: Cộng tác viên").pk == photo.pk
 
 
 def test_photo_from_path_refuses_a_disguised_file(db, tmp_path):
     """An HTML page saved as .jpg in an import folder is refused like an upload."""
     path = tmp_path / "anh.jpg"
     path.write_bytes(HTML_PAGE)
-    with pytest.raises(images.PhotoRejected):
-        images.photo_from_path(path, alt_text="Ảnh", credit="Ảnh: A")
-    with pytest.raises(images.PhotoRejected):
-        images.photo_from_path(tmp_path / "khong-co.jpg", alt_text="Ảnh", credit="Ảnh: A")
+    with pytest.raises(validation.PhotoRejected):
+        services.photo_from_path(path, alt_text="Ảnh", credit="Ảnh: A")
+    with pytest.raises(validation.PhotoRejected):
+        services.photo_from_path(tmp_path / "khong-co.jpg", alt_text="Ảnh", credit="Ảnh: A")
 
 
 def test_factory_photos_go_through_the_pipeline(db):
@@ -558,17 +530,17 @@ def test_factory_photos_go_through_the_pipeline(db):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_first_use_makes_renditions_once(settings):
-    """Two requests asking at the same moment for a missing crop make one set of renditions, not two."""
-    photo = images.photo_create(file=encoded(scene(1000, 600), "JPEG"), alt_text="Ảnh", credit="Ảnh: A")
-    key = images.crop_key(photo, "3x2")
+def test_concurrent_first_use_makes_renditions_once(settings, monkeypatch):
+    """Two requests asking at the same moment for a width the photo lacks make its renditions once, not twice."""
+    photo = services.photo_create(file=encoded(scene(1000, 600), "JPEG"), alt_text="Ảnh", credit="Ảnh: A")
+    monkeypatch.setattr(renditions, "RENDITION_WIDTHS", (320, 480, 800, 1200, 1600))
     barrier = threading.Barrier(2)
     errors = []
 
     def ask():
         try:
             barrier.wait()
-            images.rendition_rows(Photo.objects.get(pk=photo.pk), key)
+            renditions.rendition_rows(Photo.objects.get(pk=photo.pk))
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:
@@ -583,7 +555,8 @@ def test_concurrent_first_use_makes_renditions_once(settings):
     for thread in threads:
         thread.join()
     assert errors == []
-    assert Rendition.objects.filter(photo=photo, crop=key).count() == 6
-    crop_files = {r.file.name for r in Rendition.objects.filter(photo=photo)}
+    assert Rendition.objects.filter(photo=photo, width=320).count() == 2  # one WebP, one JPEG
+    assert Rendition.objects.filter(photo=photo).count() == 8
+    files = {r.file.name for r in Rendition.objects.filter(photo=photo)}
     on_disk = {str(p.relative_to(settings.MEDIA_ROOT)) for p in Path(settings.MEDIA_ROOT, "renditions").rglob("*.*")}
-    assert on_disk == crop_files
+    assert on_disk == files

@@ -1,20 +1,24 @@
-"""Admin for the photo library. Thin: uploads are checked and stored by images.py, never here."""
+"""Admin for the photo library. Thin: uploads are checked by validation.py and stored by services.py, never here."""
+from urllib.parse import quote
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
-from .. import images, photos, roles
-from ..models import Caption, Photo
+from articles import roles
+from articles.models import Caption
 
-ACCEPT = ",".join(images.CONTENT_TYPES.values())
+from . import permissions, renditions, services, storage, validation
+from .models import Photo
+
+ACCEPT = ",".join(validation.CONTENT_TYPES.values())
 
 
 class PhotoForm(forms.ModelForm):
@@ -22,18 +26,10 @@ class PhotoForm(forms.ModelForm):
         label=_("Tệp ảnh"), required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
-    focal_x = forms.FloatField(
-        label=_("Tâm điểm ngang"), required=False, validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text=_("Từ 0 (mép trái) đến 1 (mép phải); để trống là giữa ảnh. Dùng khi cắt ảnh nhỏ cho trang chủ."),
-    )
-    focal_y = forms.FloatField(
-        label=_("Tâm điểm dọc"), required=False, validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text=_("Từ 0 (mép trên) đến 1 (mép dưới); để trống là giữa ảnh."),
-    )
 
     class Meta:
         model = Photo
-        fields = ["alt_text", "credit", "focal_x", "focal_y"]
+        fields = ["alt_text", "credit"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,14 +38,14 @@ class PhotoForm(forms.ModelForm):
             self.fields["upload"].help_text = _(
                 "Ảnh JPEG, PNG hoặc WebP, tối đa %(mb)s MB và %(mp)s megapixel. Vị trí GPS và thông tin máy ảnh "
                 "được xóa khỏi mọi ảnh đăng công khai; tệp gốc chỉ biên tập viên xem được."
-            ) % {"mb": images.max_bytes() // (1024 * 1024), "mp": images.max_pixels() // 1_000_000}
+            ) % {"mb": validation.max_bytes() // (1024 * 1024), "mp": validation.max_pixels() // 1_000_000}
 
     def clean_upload(self):
         """Decode the upload with the photo pipeline; a PhotoRejected becomes the field's error."""
         upload = self.cleaned_data.get("upload")
         if not upload:
             return None
-        return images.check_upload(upload, original_filename=getattr(upload, "name", ""))
+        return validation.check_upload(upload, original_filename=getattr(upload, "name", ""))
 
     uploaded_by = None  # set per request by PhotoAdmin.get_form
 
@@ -62,8 +58,8 @@ class PhotoForm(forms.ModelForm):
         try:
             # Inside the admin's transaction: if the save fails later, the row goes and the files are removed
             # (PhotoAdmin.changeform_view).
-            images.photo_store(photo=self.instance, checked=checked, uploaded_by=self.uploaded_by)
-        except images.PhotoNotStored as error:
+            services.photo_store(photo=self.instance, checked=checked, uploaded_by=self.uploaded_by)
+        except storage.PhotoNotStored as error:
             self.add_error("upload", error)
 
 
@@ -92,7 +88,7 @@ class UsageFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         # Only uses in stories this user may see count: others' drafts must not show through the filter.
-        used = photos.visible_uses(request.user).values("photo_id")
+        used = permissions.visible_uses(request.user).values("photo_id")
         if self.value() == "1":
             return queryset.filter(pk__in=used)
         if self.value() == "0":
@@ -103,7 +99,7 @@ class UsageFilter(admin.SimpleListFilter):
 def _visible_captions(request):
     """The uses of photos in stories this user may see (reporters do not see others' drafts)."""
     return (
-        photos.visible_uses(request.user)
+        permissions.visible_uses(request.user)
         .select_related("article")
         .only("photo", "is_lead", "text", "position", "order", "article__title", "article__status")
         .order_by("-article__id")
@@ -163,14 +159,14 @@ class PhotoAdmin(admin.ModelAdmin):
             super().get_queryset(request)
             .select_related("uploaded_by")
             .prefetch_related(
-                images.with_renditions(),
+                renditions.with_renditions(),
                 Prefetch("captions", queryset=_visible_captions(request), to_attr="visible_uses"),
             )
         )
 
     def get_search_results(self, request, queryset, search_term):
         """Every word in the alt text, credit, file name, or a caption of a story this user may see."""
-        uses = photos.visible_uses(request.user)
+        uses = permissions.visible_uses(request.user)
         for word in smart_split(search_term.replace("\x00", "")):
             if word[0] in "\"'" and word[-1] == word[0] and len(word) > 1:
                 word = unescape_string_literal(word)
@@ -187,22 +183,21 @@ class PhotoAdmin(admin.ModelAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # The files of a photo stored by this request go if its transaction rolls back.
-        with images.files_removed_on_rollback():
+        with storage.files_removed_on_rollback():
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def has_change_permission(self, request, obj=None):
-        """Per photo: reporters change only photos of their own drafts and their unused uploads (photos.py)."""
+        """Per photo: reporters change only photos of their own drafts and their unused uploads (permissions.py)."""
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or photos.can_change(request.user, obj))
+        return allowed and (obj is None or permissions.can_change(request.user, obj))
 
     def get_fieldsets(self, request, obj=None):
-        focal = (_("Tâm điểm khi cắt ảnh"), {"fields": ["focal_x", "focal_y"], "classes": ["collapse"]})
         if obj is None:
-            return [(None, {"fields": ["upload", "alt_text", "credit"]}), focal]
+            return [(None, {"fields": ["upload", "alt_text", "credit"]})]
         details = ["original_filename", "format", "dimensions", "size", "checksum", "uploaded_by", "uploaded_at"]
         if roles.may_fetch_originals(request.user):
             details.append("original_link")
-        return [(None, {"fields": ["preview", "alt_text", "credit"]}), focal, (_("Tệp"), {"fields": details})]
+        return [(None, {"fields": ["preview", "alt_text", "credit"]}), (_("Tệp"), {"fields": details})]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -215,7 +210,7 @@ class PhotoAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            photos.photo_update(photo=obj, by=request.user, before=form.initial)
+            services.photo_update(photo=obj, by=request.user, before=form.initial)
             return
         # A new photo was stored while its form was validated (PhotoForm._post_clean).
         twins = Photo.objects.filter(checksum=obj.checksum).exclude(pk=obj.pk).order_by("pk")[:3]
@@ -223,20 +218,20 @@ class PhotoAdmin(admin.ModelAdmin):
             self.message_user(request, format_html(
                 "Tệp này đã có trong thư viện: {}. Nếu tải lên nhầm, hãy xóa ảnh vừa tạo và dùng ảnh cũ.",
                 format_html_join(", ", '<a href="{}">#{}</a>', (
-                    (reverse("admin:articles_photo_change", args=[twin.pk]), twin.pk) for twin in twins)),
+                    (reverse("admin:photos_photo_change", args=[twin.pk]), twin.pk) for twin in twins)),
             ), level=messages.WARNING)
 
     def delete_model(self, request, obj):
-        images.photo_delete(photo=obj)
+        services.photo_delete(photo=obj)
 
     def delete_queryset(self, request, queryset):
         for photo in queryset:
-            images.photo_delete(photo=photo)
+            services.photo_delete(photo=photo)
 
     def get_urls(self):
         original = path(
             "<path:object_id>/ban-goc/", self.admin_site.admin_view(self.original_view),
-            name="articles_photo_original",
+            name="photos_photo_original",
         )
         return [original, *super().get_urls()]
 
@@ -252,8 +247,8 @@ class PhotoAdmin(admin.ModelAdmin):
         except (FileNotFoundError, OSError):
             raise Http404(_("Không tìm thấy tệp gốc trong kho lưu trữ.")) from None
         response = FileResponse(
-            handle, as_attachment=True, filename=images.download_name(photo),
-            content_type=images.CONTENT_TYPES.get(photo.format, "application/octet-stream"),
+            handle, as_attachment=True, filename=validation.download_name(photo),
+            content_type=validation.CONTENT_TYPES.get(photo.format, "application/octet-stream"),
         )
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -262,14 +257,14 @@ class PhotoAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("ảnh"))
     def thumbnail(self, photo):
-        url = images.thumbnail_url(photo)
+        url = renditions.thumbnail_url(photo)
         if not url:
             return "-"
         return format_html('<img src="{}" alt="" width="120" loading="lazy" style="height:auto">', url)
 
     @admin.display(description=_("xem trước"))
     def preview(self, photo):
-        sources = images.picture(photo)
+        sources = renditions.picture(photo)
         if sources is None:
             return "-"
         return format_html(
@@ -289,9 +284,9 @@ class PhotoAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("dung lượng"))
     def size(self, photo):
-        published = f"{images._megabytes(photo.file_size)} MB" if photo.file_size else "-"
+        published = f"{validation.megabytes(photo.file_size)} MB" if photo.file_size else "-"
         try:
-            original = f"{images._megabytes(photo.original.size)} MB" if photo.original else "-"
+            original = f"{validation.megabytes(photo.original.size)} MB" if photo.original else "-"
         except OSError:
             original = "không tìm thấy"
         return _("bản đăng: %(published)s; bản gốc: %(original)s") % {"published": published, "original": original}
@@ -315,6 +310,13 @@ class PhotoAdmin(admin.ModelAdmin):
         if not photo.original:
             return "-"
         return format_html(
-            '<a href="{}">{}</a>', reverse("admin:articles_photo_original", args=[photo.pk]),
+            '<a href="{}">{}</a>', reverse("admin:photos_photo_original", args=[photo.pk]),
             _("Tải tệp gốc (còn nguyên EXIF/GPS, không đăng công khai)"),
         )
+
+
+def moved_address(request, rest):
+    """The photo library's old admin address (under the articles app) sends the browser to the new one."""
+    target = f"{reverse('admin:index')}photos/{quote(rest, safe='/')}"
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponseRedirect(f"{target}?{query}" if query else target)

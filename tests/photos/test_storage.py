@@ -8,13 +8,15 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, transaction
 from django.urls import reverse
 
-from articles import images, importers
-from articles.admin.photos import PhotoAdmin
-from articles.models import Article, Author, Caption, Photo, Rendition
+from articles import importers
+from articles.models import Article, Author, Caption
+from photos import placeholders, renditions, storage
+from photos.admin import PhotoAdmin
+from photos.models import Photo, Rendition
 from tests.articles.refusing_storage import refusing
-from tests.articles.test_images import HTML_PAGE, encoded, phone_jpeg, scene, stored_files
-from tests.articles.test_photo_admin import form_errors
 from tests.factories import make_photo
+from tests.photos.test_admin import form_errors
+from tests.photos.test_images import HTML_PAGE, encoded, phone_jpeg, scene, stored_files
 
 pytestmark = pytest.mark.faults
 
@@ -54,9 +56,9 @@ def nothing_stored(roots):
 
 
 def upload(client, **extra):
-    return client.post(reverse("admin:articles_photo_add") + extra.pop("query", ""), {
+    return client.post(reverse("admin:photos_photo_add") + extra.pop("query", ""), {
         "upload": SimpleUploadedFile("Chợ phiên.jpg", phone_jpeg()), "alt_text": "Người dân đi chợ phiên",
-        "credit": "Ảnh: Nông Vui", "focal_x": "", "focal_y": "", **extra,
+        "credit": "Ảnh: Nông Vui", **extra,
     })
 
 
@@ -92,7 +94,7 @@ def test_the_same_upload_succeeds_once_the_storage_takes_writes_again(signed_in,
     assert response.status_code == 302
     photo = Photo.objects.get()
     assert len(stored_files(*roots)) == 2 + photo.renditions.count()
-    assert images.picture(photo).webp_srcset
+    assert renditions.picture(photo).webp_srcset
 
 
 def test_admin_save_that_fails_after_the_upload_leaves_no_files(signed_in, roots, monkeypatch):
@@ -107,13 +109,15 @@ def test_admin_save_that_fails_after_the_upload_leaves_no_files(signed_in, roots
     assert nothing_stored(roots)
 
 
-def test_public_page_survives_a_storage_refusing_crops_made_on_first_use(db, settings):
-    """A crop made on first use while S3 refuses writes: the page falls back to the master, no exception."""
+def test_public_page_survives_a_storage_refusing_a_rendition_made_on_first_use(db, settings, monkeypatch):
+    """A width added while S3 refuses writes: the page shows the renditions the photo has, no exception, and
+    nothing half-made is kept."""
     photo = make_photo(width=900, height=600)
+    monkeypatch.setattr(renditions, "RENDITION_WIDTHS", (320, 480, 800, 1200, 1600))
     refusing(settings, "default", "s3")
-    sources = images.picture(photo, crop="1x1")
-    assert sources.src == photo.image.url
-    assert not photo.renditions.filter(crop__startswith="1x1").exists()
+    sources = renditions.picture(Photo.objects.get(pk=photo.pk))
+    assert [part.split()[-1] for part in sources.jpeg_srcset.split(", ")] == ["480w", "800w", "900w"]
+    assert not photo.renditions.filter(width=320).exists()
 
 
 # --- the rollback mechanism itself --------------------------------------------------------------------------
@@ -121,7 +125,7 @@ def test_public_page_survives_a_storage_refusing_crops_made_on_first_use(db, set
 
 def test_files_of_a_block_that_raises_are_removed(db, roots):
     """Photos stored in a block that then fails: rows rolled back, files deleted."""
-    with pytest.raises(RuntimeError), images.files_removed_on_rollback():
+    with pytest.raises(RuntimeError), storage.files_removed_on_rollback():
         make_photo()
         make_photo(width=900, height=600)
         raise RuntimeError("fails after two photos")
@@ -130,7 +134,7 @@ def test_files_of_a_block_that_raises_are_removed(db, roots):
 
 def test_files_of_a_block_marked_for_rollback_are_removed(db, roots):
     """A block that rolls back without an exception (set_rollback) loses its files too."""
-    with images.files_removed_on_rollback():
+    with storage.files_removed_on_rollback():
         make_photo()
         transaction.set_rollback(True)
     assert nothing_stored(roots)
@@ -138,8 +142,8 @@ def test_files_of_a_block_marked_for_rollback_are_removed(db, roots):
 
 def test_a_nested_block_hands_its_files_to_the_enclosing_one(db, roots):
     """The inner block committed, the outer one failed: the inner block's files go with the outer rollback."""
-    with pytest.raises(RuntimeError), images.files_removed_on_rollback():
-        with images.files_removed_on_rollback():
+    with pytest.raises(RuntimeError), storage.files_removed_on_rollback():
+        with storage.files_removed_on_rollback():
             make_photo()
         assert len(stored_files(*roots)) > 0
         raise RuntimeError
@@ -147,7 +151,7 @@ def test_a_nested_block_hands_its_files_to_the_enclosing_one(db, roots):
 
 
 def test_files_of_a_committed_block_stay(db, roots):
-    with images.files_removed_on_rollback():
+    with storage.files_removed_on_rollback():
         photo = make_photo()
     assert len(stored_files(*roots)) == 2 + photo.renditions.count()
 
@@ -192,7 +196,7 @@ def test_storage_refusing_the_second_image_leaves_no_files(db, settings, roots, 
     """The disk fills up after the first photo's files: a clear error, and the first photo's files are removed."""
     second = tmp_path / "lua-chin.jpg"
     second.write_bytes(encoded(scene(800, 600), "JPEG"))
-    one_photo = 1 + 2 * len(images.planned_widths(1000))  # master and renditions on the public storage
+    one_photo = 1 + 2 * len(renditions.planned_widths(1000))  # master and renditions on the public storage
     refusing(settings, "default", "full", fail_after=one_photo)
     with pytest.raises(CommandError, match=NOT_STORED):
         run_import(story, "--image", good_image, "--image", second)
@@ -209,7 +213,7 @@ def test_import_interrupted_after_the_first_photo_leaves_no_files(db, roots, sto
         stored.extend(stored_files(*roots))
         raise failure
 
-    monkeypatch.setattr(images, "placeholder_photo", failing_placeholder)
+    monkeypatch.setattr(placeholders, "placeholder_photo", failing_placeholder)
     # An error ends the command with its one-line message; Ctrl-C goes through as itself.
     with pytest.raises(CommandError if isinstance(failure, Exception) else KeyboardInterrupt):
         run_import(story, "--image", good_image)
@@ -241,7 +245,7 @@ def test_import_killed_with_sigterm_after_the_first_photo_leaves_no_files(db, ro
         os.kill(os.getpid(), signal.SIGTERM)  # a real signal, delivered to this process
         raise AssertionError("the SIGTERM handler did not stop the import")
 
-    monkeypatch.setattr(images, "placeholder_photo", killed_placeholder)
+    monkeypatch.setattr(placeholders, "placeholder_photo", killed_placeholder)
     with pytest.raises(CommandError, match="SIGTERM"):
         run_import(story, "--image", good_image)
     assert stored

@@ -1,0 +1,81 @@
+"""The photo library: a Photo (the public master and the upload as sent) and its Renditions.
+
+The tables keep the names they had in the articles app (articles_photo, articles_rendition): the move to this
+app was a change of Django's state only (migration 0001), no data moved. A photo's use in a story, with its
+caption there, is articles.Caption.
+"""
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import NormalizedTextMixin
+
+from .storage import original_upload_to, photo_upload_to, private_storage, rendition_upload_to
+
+
+class Photo(NormalizedTextMixin, models.Model):
+    # The public master: orientation applied, metadata stripped. The upload itself goes to `original`.
+    image = models.ImageField(
+        _("ảnh"), upload_to=photo_upload_to, width_field="width", height_field="height", max_length=255,
+    )
+    original = models.FileField(
+        _("bản gốc"), upload_to=original_upload_to, storage=private_storage, blank=True, max_length=255,
+        help_text=_("Tệp gốc như khi tải lên, chỉ biên tập viên xem được."),
+    )
+    original_filename = models.CharField(_("tên tệp gốc"), max_length=255, blank=True)
+    format = models.CharField(_("định dạng"), max_length=10, blank=True)
+    width = models.PositiveIntegerField(_("rộng"), null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(_("cao"), null=True, blank=True, editable=False)
+    file_size = models.PositiveIntegerField(_("dung lượng (byte)"), null=True, blank=True, editable=False)
+    checksum = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    alt_text = models.CharField(
+        _("mô tả ảnh (alt)"), max_length=300, blank=True,
+        help_text=_("Mô tả nội dung ảnh cho người khiếm thị và công cụ tìm kiếm."),
+    )
+    credit = models.CharField(
+        _("tác giả ảnh"), max_length=200, blank=True, help_text=_("Người chụp hoặc hãng ảnh, ví dụ: “Ảnh: Nông Vui”."),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("thời điểm tải lên"), default=timezone.now, editable=False)
+
+    class Meta:
+        db_table = "articles_photo"
+        ordering = ["-uploaded_at"]
+        verbose_name = _("ảnh")
+        verbose_name_plural = _("thư viện ảnh")
+
+    def __str__(self):
+        return self.alt_text or self.original_filename or f"Ảnh #{self.pk}"
+
+    @property
+    def missing_metadata(self):
+        """The fields a story cannot be published without, as labels."""
+        missing = []
+        if not self.alt_text.strip():
+            missing.append(_("mô tả ảnh (alt)"))
+        if not self.credit.strip():
+            missing.append(_("tác giả ảnh"))
+        return missing
+
+
+class Rendition(models.Model):
+    """One resized copy of a photo, made once and reused from storage."""
+
+    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="renditions")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    format = models.CharField(max_length=10)
+    file = models.ImageField(upload_to=rendition_upload_to, max_length=255)
+
+    class Meta:
+        db_table = "articles_rendition"
+        constraints = [
+            models.UniqueConstraint(fields=["photo", "width", "format"], name="unique_rendition"),
+        ]
+
+    def __str__(self):
+        return f"{self.photo_id} {self.width}w {self.format}"

@@ -303,7 +303,7 @@ def import_story(story: ParsedStory, *, source_key: str, section: Section, statu
         elif caption is not None:
             photo = caption.photo
         else:
-            photo = placeholders.placeholder_photo(alt_text=parsed.text, credit=credit, label=parsed.text)
+            photo = placeholders.placeholder_photo(alt_text=parsed.text, label=parsed.text)
         if caption is None:
             caption = Caption(article=article)
         caption.photo = photo

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from articles import roles
 from articles.models import Caption
 
-from . import permissions, renditions, services, storage, validation
+from . import permissions, placeholders, renditions, services, storage, validation
 from .models import Photo
 
 ACCEPT = ",".join(validation.CONTENT_TYPES.values())
@@ -35,6 +35,8 @@ class PhotoForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "upload" in self.fields:
             self.fields["upload"].required = self.instance.pk is None
+            if self.instance.pk is not None:
+                self.fields["upload"].label = _("Real photo")
             self.fields["upload"].help_text = _(
                 "Ảnh JPEG, PNG hoặc WebP, tối đa %(mb)s MB và %(mp)s megapixel. Vị trí GPS và thông tin máy ảnh "
                 "được xóa khỏi mọi ảnh đăng công khai; tệp gốc chỉ biên tập viên xem được."
@@ -47,18 +49,29 @@ class PhotoForm(forms.ModelForm):
             return None
         return validation.check_upload(upload, original_filename=getattr(upload, "name", ""))
 
+    def clean(self):
+        cleaned = super().clean()
+        replacing = self.instance.pk is not None and self.instance.is_placeholder and cleaned.get("upload")
+        if replacing and (cleaned.get("credit") or "").strip() in ("", placeholders.PLACEHOLDER_CREDIT):
+            self.add_error("credit", _("Write who took the real photo: it replaces the placeholder's credit."))
+        return cleaned
+
     uploaded_by = None  # set per request by PhotoAdmin.get_form
 
     def _post_clean(self):
-        """Store a new photo while the form is validated, so that a storage failure is shown on the form."""
+        """Store a new photo, or a placeholder's real photo, while the form is validated, so that a storage
+        failure is shown on the form."""
         super()._post_clean()
         checked = self.cleaned_data.get("upload")
-        if self.instance.pk is not None or checked is None or self.errors:
+        if checked is None or self.errors:
             return
         try:
             # Inside the admin's transaction: if the save fails later, the row goes and the files are removed
             # (PhotoAdmin.changeform_view).
-            services.photo_store(photo=self.instance, checked=checked, uploaded_by=self.uploaded_by)
+            if self.instance.pk is None:
+                services.photo_store(photo=self.instance, checked=checked, uploaded_by=self.uploaded_by)
+            elif self.instance.is_placeholder:
+                services.photo_replace(photo=self.instance, checked=checked, by=self.uploaded_by)
         except storage.PhotoNotStored as error:
             self.add_error("upload", error)
 
@@ -76,6 +89,21 @@ class MissingMetadataFilter(admin.SimpleListFilter):
             return queryset.filter(missing)
         if self.value() == "0":
             return queryset.exclude(missing)
+        return queryset
+
+
+class PlaceholderFilter(admin.SimpleListFilter):
+    title = _("placeholder")
+    parameter_name = "tam"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Placeholders waiting for a real photo")), ("0", _("Real photos"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(is_placeholder=True)
+        if self.value() == "0":
+            return queryset.filter(is_placeholder=False)
         return queryset
 
 
@@ -146,7 +174,7 @@ class PhotoAdmin(admin.ModelAdmin):
     form = PhotoForm
     list_display = ["thumbnail", "description", "credit", "dimensions", "used_in", "uploaded_at"]
     list_display_links = ["thumbnail", "description"]
-    list_filter = [MissingMetadataFilter, UsageFilter, "format"]
+    list_filter = [PlaceholderFilter, MissingMetadataFilter, UsageFilter, "format"]
     # Captions are searched too, but only in stories the user may see (get_search_results).
     search_fields = ["alt_text", "credit", "original_filename"]
     search_help_text = _("Tìm theo mô tả ảnh, tác giả ảnh, chú thích trong bài hoặc tên tệp gốc.")
@@ -197,7 +225,12 @@ class PhotoAdmin(admin.ModelAdmin):
         details = ["original_filename", "format", "dimensions", "size", "checksum", "uploaded_by", "uploaded_at"]
         if roles.may_fetch_originals(request.user):
             details.append("original_link")
-        return [(None, {"fields": ["preview", "alt_text", "credit"]}), (_("Tệp"), {"fields": details})]
+        fieldsets = [(None, {"fields": ["preview", "alt_text", "credit"]})]
+        if obj.is_placeholder:
+            fieldsets.append((_("Placeholder: upload the real photo"), {"fields": ["upload"], "description": _(
+                "The importer made this picture because the scraped story named a photo it did not save. Upload "
+                "the real photo here and write who took it: every story using it then shows the real photo.")}))
+        return [*fieldsets, (_("Tệp"), {"fields": details})]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -274,9 +307,10 @@ class PhotoAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("mô tả ảnh"), ordering="alt_text")
     def description(self, photo):
+        flag = format_html('<strong class="photo-placeholder">{}</strong> ', _("Placeholder")) if photo.is_placeholder else ""
         if photo.alt_text:
-            return photo.alt_text
-        return format_html('<span style="color:#ba2121">{}</span> {}', _("Thiếu mô tả"), photo.original_filename)
+            return format_html("{}{}", flag, photo.alt_text)
+        return format_html('{}<span style="color:#ba2121">{}</span> {}', flag, _("Thiếu mô tả"), photo.original_filename)
 
     @admin.display(description=_("kích thước"))
     def dimensions(self, photo):

@@ -36,6 +36,11 @@ class Photo(NormalizedTextMixin, models.Model):
     credit = models.CharField(
         _("tác giả ảnh"), max_length=200, blank=True, help_text=_("Người chụp hoặc hãng ảnh, ví dụ: “Ảnh: Nông Vui”."),
     )
+    is_placeholder = models.BooleanField(
+        _("placeholder"), default=False, editable=False,
+        help_text=_("Made by the importer where the scraped story had a photo it did not save; shown in the "
+                    "library until a real photo replaces it."),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",

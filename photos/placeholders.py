@@ -1,5 +1,7 @@
 """Placeholder photos: a calm picture with a label, made with Pillow for an imported story whose scraped text
-names a photo the scraper did not save. It goes through the same pipeline as an upload."""
+names a photo the scraper did not save. It goes through the same pipeline as an upload, is credited as what it
+is (never to the story's byline: nobody took it), and stays flagged in the library until an editor uploads the
+real photo in its place (services.photo_replace)."""
 import hashlib
 from pathlib import Path
 
@@ -11,6 +13,9 @@ from .models import Photo
 from .renditions import encode
 from .services import existing_photo, photo_create
 from .validation import check_upload
+
+# What readers see under a placeholder, where a photo's credit goes.
+PLACEHOLDER_CREDIT = "Ảnh minh họa"  # i18n: data (stored as the photo's credit)
 
 
 def _font(size: int):
@@ -49,8 +54,12 @@ def placeholder_image(label: str, *, size=(1600, 900)) -> Image.Image:
     return image
 
 
-def placeholder_photo(*, alt_text: str, credit: str, label: str | None = None) -> Photo:
-    """An illustrative placeholder made with Pillow, stored through the same pipeline as an upload."""
+def placeholder_photo(*, alt_text: str, label: str | None = None) -> Photo:
+    """An illustrative placeholder made with Pillow, flagged and credited as one; the same label gives the same
+    photo again."""
     image = placeholder_image(label or alt_text or "Ảnh minh họa")  # i18n: data (drawn into the picture)
     checked = check_upload(encode(image, "JPEG", quality=85), original_filename="anh-minh-hoa.jpg")
-    return existing_photo(checked, alt_text, credit) or photo_create(file=checked, alt_text=alt_text, credit=credit)
+    existing = existing_photo(checked, alt_text, PLACEHOLDER_CREDIT)
+    if existing is not None and existing.is_placeholder:
+        return existing
+    return photo_create(file=checked, alt_text=alt_text, credit=PLACEHOLDER_CREDIT, is_placeholder=True)

@@ -117,3 +117,21 @@ def photo_update(*, photo: Photo, by, before: dict) -> Photo:
             reversion.set_user(by)
             reversion.set_comment(permissions.describe_change(photo, changes))
     return photo
+
+
+@transaction.atomic
+def photo_replace(*, photo: Photo, checked: CheckedImage, by) -> Photo:
+    """Put a real upload in a placeholder's place: every story using it shows the new photo; the placeholder's
+    files go once this is committed. Raises PermissionDenied when `by` may not change the photo."""
+    if not permissions.can_change(by, photo):
+        raise PermissionDenied("Bạn không có quyền sửa ảnh này.")
+    old_files = [(r.file.storage, r.file.name) for r in photo.renditions.all()]
+    old_files += [(fieldfile.storage, fieldfile.name) for fieldfile in (photo.image, photo.original) if fieldfile]
+    photo.renditions.all().delete()
+    renditions.cache_forget(photo)
+    if hasattr(photo, "_prefetched_objects_cache"):
+        photo._prefetched_objects_cache.pop("renditions", None)
+    photo.is_placeholder = False
+    photo_store(photo=photo, checked=checked, uploaded_by=by)
+    transaction.on_commit(lambda: storage.delete_files(old_files))
+    return photo

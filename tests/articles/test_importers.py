@@ -38,7 +38,7 @@ def test_import_creates_a_published_story_with_sapo_caption_and_byline():
     assert caption.is_lead and caption.position == 0
     assert caption.text == "Máy gặt đập liên hợp làm việc trên cánh đồng xã Thanh Mai."
     assert caption.photo.alt_text == caption.text
-    assert caption.photo.credit == "Ảnh: Hà Linh"
+    assert caption.photo.credit == "Ảnh minh họa" and caption.photo.is_placeholder  # not the byline's: nobody took it
     assert caption.photo.width and caption.photo.height
     assert "Xem thêm" not in article.body
     assert Transition.objects.filter(article=article, to_status=Status.PUBLISHED).count() == 1

@@ -491,12 +491,13 @@ def test_deleting_a_photo_deletes_its_files(db, storage_roots, django_capture_on
 
 
 def test_placeholder_photo_is_a_real_published_photo(db):
-    """The importer's placeholder is a JPEG with alt text, credit and renditions, reused for the same label."""
-    photo = placeholders.placeholder_photo(alt_text="Ảnh minh họa: Hồ Ba Bể", credit="Đồ họa: Tòa soạn", label="Hồ Ba Bể")
+    """The importer's placeholder is a flagged JPEG with alt text, the placeholder credit and renditions, reused
+    for the same label."""
+    photo = placeholders.placeholder_photo(alt_text="Ảnh minh họa: Hồ Ba Bể", label="Hồ Ba Bể")
     assert photo.format == "JPEG" and (photo.width, photo.height) == (1600, 900)
-    assert photo.alt_text == "Ảnh minh họa: Hồ Ba Bể" and photo.credit == "Đồ họa: Tòa soạn"
-    assert photo.renditions.count() == 8
-    again = placeholders.placeholder_photo(alt_text="Ảnh minh họa: Hồ Ba Bể", credit="Đồ họa: Tòa soạn", label="Hồ Ba Bể")
+    assert photo.alt_text == "Ảnh minh họa: Hồ Ba Bể" and photo.credit == placeholders.PLACEHOLDER_CREDIT
+    assert photo.is_placeholder and photo.renditions.count() == 8
+    again = placeholders.placeholder_photo(alt_text="Ảnh minh họa: Hồ Ba Bể", label="Hồ Ba Bể")
     assert again.pk == photo.pk
 
 

@@ -21,7 +21,7 @@ def migrate(targets):
 def test_photos_from_before_the_move_keep_their_rows_files_and_permissions(transactional_db):
     """Migrating forward keeps every photo (its id, file names, words), its renditions, the captions and portraits
     pointing at it, and the groups' photo permissions (the content type moves, it is not made again); crop
-    renditions, which nothing shows any more, go."""
+    renditions, which nothing shows any more, go; the importer's placeholders are flagged and credited as such."""
     old = migrate(BEFORE)
     OldPhoto, OldRendition = old.get_model("articles", "Photo"), old.get_model("articles", "Rendition")
     Section, Article = old.get_model("articles", "Section"), old.get_model("articles", "Article")
@@ -29,6 +29,8 @@ def test_photos_from_before_the_move_keep_their_rows_files_and_permissions(trans
     photo = OldPhoto.objects.create(image="photos/2026/01/cu.jpg", original="originals/2026/01/cu.jpg",
                                     width=900, height=600, alt_text="Chợ phiên", credit="Ảnh: Nông Vui",
                                     checksum="ab" * 32, focal_x=0.2, focal_y=0.4)
+    placeholder = OldPhoto.objects.create(image="photos/2026/01/tam.jpg", original_filename="anh-minh-hoa.jpg",
+                                          width=1600, height=900, alt_text="Cánh đồng", credit="Ảnh: Hà Linh")
     for fmt in ("WEBP", "JPEG"):
         OldRendition.objects.create(photo=photo, width=480, height=320, format=fmt, file=f"renditions/r480.{fmt}")
         OldRendition.objects.create(photo=photo, width=480, height=320, format=fmt, crop="3x2-0.20-0.40",
@@ -54,4 +56,7 @@ def test_photos_from_before_the_move_keep_their_rows_files_and_permissions(trans
     assert not ContentType.objects.filter(app_label="articles", model="photo").exists()
     assert reporters.permissions.filter(pk=Permission.objects.get(
         content_type__app_label="photos", codename="change_photo").pk).exists()
+    moved_placeholder = Photo.objects.get(pk=placeholder.pk)
+    assert moved_placeholder.is_placeholder and moved_placeholder.credit == "Ảnh minh họa"
+    assert not moved.is_placeholder
     assert {"articles_photo", "articles_rendition"} <= set(connection.introspection.table_names())

@@ -199,7 +199,9 @@ def shows_in_public(sender, instance) -> bool:
         return _story_is_public(instance.article_id)
     if sender is Photo:
         return (Author.objects.filter(portrait=instance).exists()
-                or Caption.objects.filter(photo=instance, article__in=_stories_with_public_pages()).exists())
+                or Caption.objects.filter(photo=instance, article__in=_stories_with_public_pages()).exists()
+                # placed in the text (richtext.PHOTO_FIGURE)
+                or _stories_with_public_pages().filter(body__contains=f'data-photo="{instance.pk}"').exists())
     return True  # sections, authors, tags: each has a public page of its own
 
 

@@ -1,5 +1,10 @@
-"""Placing a story's captioned photos between the paragraphs of its (already sanitised) body."""
+"""Placing a story's photos in its (already sanitised) body: the library photos placed in the text, where they
+stand, and the captioned photos between the paragraphs."""
+import html
+from dataclasses import dataclass
 from html.parser import HTMLParser
+
+from .richtext import PHOTO_FIGURE
 
 VOID_TAGS = {"br", "hr", "img", "wbr"}
 
@@ -54,10 +59,39 @@ def split_blocks(html: str) -> list[str]:
     return parser.blocks
 
 
-def body_with_photos(body: str, captions) -> list[tuple[str, object]]:
+@dataclass
+class PlacedPhoto:
+    """A library photo placed in the body, with its caption there: what the photo partial shows."""
+
+    photo: object
+    text: str
+
+
+def placed_photo_ids(body: str) -> set[int]:
+    """The ids of the library photos the body shows."""
+    return {int(match.group(1)) for match in PHOTO_FIGURE.finditer(body or "")}
+
+
+def _with_placed_photos(block: str, photos: dict) -> list[tuple[str, object]]:
+    """A block cut where it holds photo figures; a figure whose photo is gone from the library is left out."""
+    items, start = [], 0
+    for match in PHOTO_FIGURE.finditer(block):
+        if block[start:match.start()].strip():
+            items.append(("html", block[start:match.start()]))
+        photo = photos.get(int(match.group(1)))
+        if photo is not None:
+            items.append(("photo", PlacedPhoto(photo=photo, text=html.unescape(match.group(2)))))
+        start = match.end()
+    if block[start:].strip():
+        items.append(("html", block[start:]))
+    return items
+
+
+def body_with_photos(body: str, captions, photos=None) -> list[tuple[str, object]]:
     """The body as a list of ('html', block) and ('photo', caption) items in reading order.
 
-    A caption at position N stands after the N-th block; positions past the end go last.
+    Library photos placed in the body (`photos`: id -> Photo) stand where they are. A caption at position N
+    stands after the N-th block; positions past the end go last.
     """
     blocks = split_blocks(body)
     by_position = {}
@@ -65,6 +99,6 @@ def body_with_photos(body: str, captions) -> list[tuple[str, object]]:
         by_position.setdefault(min(caption.position, len(blocks)), []).append(caption)
     items = [("photo", c) for c in by_position.get(0, [])]
     for index, block in enumerate(blocks, start=1):
-        items.append(("html", block))
+        items.extend(_with_placed_photos(block, photos or {}) if "data-photo" in block else [("html", block)])
         items.extend(("photo", c) for c in by_position.get(index, []))
     return items

@@ -6,7 +6,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import smart_split, unescape_string_literal
@@ -19,6 +20,7 @@ from . import permissions, placeholders, renditions, services, storage, validati
 from .models import Photo
 
 ACCEPT = ",".join(validation.CONTENT_TYPES.values())
+LIBRARY_PAGE = 24  # photos the body editor's picker shows at once
 
 
 class PhotoForm(forms.ModelForm):
@@ -74,6 +76,15 @@ class PhotoForm(forms.ModelForm):
                 services.photo_replace(photo=self.instance, checked=checked, by=self.uploaded_by)
         except storage.PhotoNotStored as error:
             self.add_error("upload", error)
+
+
+class BodyPhotoForm(PhotoForm):
+    """A photo uploaded from the body editor: it goes straight into a story, so its description and credit are
+    asked for at once."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["alt_text"].required = self.fields["credit"].required = True
 
 
 class MissingMetadataFilter(admin.SimpleListFilter):
@@ -266,7 +277,45 @@ class PhotoAdmin(admin.ModelAdmin):
             "<path:object_id>/ban-goc/", self.admin_site.admin_view(self.original_view),
             name="photos_photo_original",
         )
-        return [original, *super().get_urls()]
+        # The body editor's photo picker (static/admin/newsroom/ckeditor/newsroomphoto/plugin.js).
+        library = path("thu-vien/", self.admin_site.admin_view(self.library_view), name="photos_photo_library")
+        upload = path("thu-vien/tai-len/", self.admin_site.admin_view(self.library_upload_view),
+                      name="photos_photo_library_upload")
+        return [original, library, upload, *super().get_urls()]
+
+    def _as_json(self, photo) -> dict:
+        return {"id": photo.pk, "thumbnail": renditions.thumbnail_url(photo), "alt_text": photo.alt_text,
+                "credit": photo.credit, "placeholder": photo.is_placeholder}
+
+    def library_view(self, request):
+        """Photos for the body editor as JSON: the newest, those matching ?q= (as the library's search), or the
+        ones named by ?id=1,2 (the figures of a body being opened)."""
+        if request.method != "GET" or not self.has_view_permission(request):
+            raise PermissionDenied
+        photos = Photo.objects.prefetch_related(renditions.with_renditions()).order_by("-uploaded_at", "-pk")
+        wanted = [int(part) for part in request.GET.get("id", "").split(",")[:50] if part.isdigit() and len(part) < 19]
+        if wanted:
+            photos = photos.filter(pk__in=wanted)
+        elif request.GET.get("q", "").strip():
+            photos, _ = self.get_search_results(request, photos, request.GET["q"][:200])
+        return JsonResponse({"photos": [self._as_json(photo) for photo in photos[:LIBRARY_PAGE]]})
+
+    def library_upload_view(self, request):
+        """A photo uploaded from the body editor: checked and stored like one from the library's form, answered
+        as JSON; a refusal is a 400 with the Vietnamese messages, and nothing is stored."""
+        if request.method != "POST" or not self.has_add_permission(request):
+            raise PermissionDenied
+        form = BodyPhotoForm(request.POST, request.FILES)
+        form.uploaded_by = request.user
+        with storage.files_removed_on_rollback():
+            if not form.is_valid():
+                transaction.set_rollback(True)
+                errors = [f"{form.fields[name].label}: {error}" if name in form.fields else str(error)
+                          for name, messages in form.errors.items() for error in messages]
+                return JsonResponse({"errors": errors}, status=400)
+            photo = form.instance  # stored while the form was validated (PhotoForm._post_clean)
+            self.log_addition(request, photo, [{"added": {}}])
+        return JsonResponse({"photo": self._as_json(photo)}, status=201)
 
     def original_view(self, request, object_id):
         """The upload exactly as sent, for editors: an attachment with its verified type, never rendered inline."""

@@ -422,6 +422,7 @@ CKEDITOR_CONFIGS = {
             ["Format", "Bold", "Italic"],
             ["NumberedList", "BulletedList", "Blockquote"],
             ["Link", "Unlink"],
+            ["NewsroomPhoto"],
             ["Undo", "Redo", "RemoveFormat", "Source"],
         ],
         "format_tags": "p;h2;h3;h4",
@@ -433,6 +434,13 @@ CKEDITOR_CONFIGS = {
         "language": "vi",
         # Vietnamese letters as themselves, not &agrave; entities (the server stores UTF-8 either way).
         "entities": False,
+        # Photos from the library placed in the text (static/admin/newsroom/ckeditor/newsroomphoto/plugin.js);
+        # the figure it stores is exactly what articles/richtext.py keeps.
+        "extraPlugins": "newsroomphoto",
+        "external_plugin_resources": [
+            ("newsroomphoto", f"{STATIC_URL}admin/newsroom/ckeditor/newsroomphoto/", "plugin.js"),
+        ],
+        "newsroomPhotoLibrary": f"/{ADMIN_PATH}photos/photo/thu-vien/",
     }
 }
 

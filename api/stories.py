@@ -56,24 +56,34 @@ def public_sections():
 
 # --- plain data -------------------------------------------------------------------------------------------
 
-def section_data(section) -> dict:
+def public_url(obj, known=None) -> str:
+    """The object's public address; `known` remembers them for one answer (a list repeats its sections,
+    authors and tags, and each address is a URL-conf lookup)."""
+    if known is None:
+        return seo.absolute(obj.get_absolute_url())
+    key = (type(obj), obj.pk)
+    if key not in known:
+        known[key] = seo.absolute(obj.get_absolute_url())
+    return known[key]
+
+
+def section_data(section, known=None) -> dict:
     return {"id": section.pk, "name": section.name, "slug": section.slug, "description": section.description,
-            "url": seo.absolute(section.get_absolute_url())}
+            "url": public_url(section, known)}
 
 
-def author_data(author) -> dict:
+def author_data(author, known=None) -> dict:
     return {"id": author.pk, "name": author.name, "slug": author.slug, "bio": author.bio,
-            "url": seo.absolute(author.get_absolute_url())}
+            "url": public_url(author, known)}
 
 
-def tag_data(tag) -> dict:
-    return {"id": tag.pk, "name": tag.name, "slug": tag.slug, "url": seo.absolute(tag.get_absolute_url())}
+def tag_data(tag, known=None) -> dict:
+    return {"id": tag.pk, "name": tag.name, "slug": tag.slug, "url": public_url(tag, known)}
 
 
-def byline_data(byline) -> dict:
+def byline_data(byline, known=None) -> dict:
     author = byline.author
-    return {"name": author.name, "slug": author.slug, "role": byline.role,
-            "url": seo.absolute(author.get_absolute_url())}
+    return {"name": author.name, "slug": author.slug, "role": byline.role, "url": public_url(author, known)}
 
 
 def renditions_of(photo) -> list[dict]:
@@ -101,13 +111,14 @@ def _times(article) -> dict:
     return {"published_at": article.published_at, "updated_at": seo.article_modified(article)}
 
 
-def article_summary(article) -> dict:
-    """A story as a list shows it."""
+def article_summary(article, known=None) -> dict:
+    """A story as a list shows it (`known`: the addresses already looked up for this list)."""
     lead = article.lead_captions[0] if article.lead_captions else None
     return {
         "id": article.pk, "headline": article.title, "kicker": article.kicker, "sapo": article.sapo,
-        "section": section_data(article.section), "bylines": [byline_data(b) for b in article.bylines.all()],
-        "tags": [tag_data(t) for t in article.tags.all()], "lead_photo": photo_data(lead) if lead else None,
+        "section": section_data(article.section, known),
+        "bylines": [byline_data(b, known) for b in article.bylines.all()],
+        "tags": [tag_data(t, known) for t in article.tags.all()], "lead_photo": photo_data(lead) if lead else None,
         "canonical_url": seo.absolute(article.get_absolute_url()), **_times(article),
     }
 

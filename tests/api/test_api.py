@@ -273,3 +273,24 @@ def test_hostile_query_strings_never_reach_a_500(client, published_article, url,
     assert response.status_code == status, response.content
     if status >= 400:
         assert response.json()["detail"]
+
+
+def test_every_answer_matches_the_published_openapi_schema(client, published_article):
+    """The answers are not validated on each request: this holds them to the schema the API publishes."""
+    import jsonschema
+
+    make_caption(published_article, is_lead=True)
+    published_article.tags.add(Tag.objects.create(name="Bầu cử"))
+    Correction.objects.create(article=published_article, text="Đính chính.")
+    document = client.get("/api/v1/schema/").json()
+    answers = {
+        "/api/v1/articles/": LIST, "/api/v1/articles/{article_id}/": detail_url(published_article),
+        "/api/v1/articles/{article_id}/ninjs": detail_url(published_article) + "ninjs",
+        "/api/v1/sections/": "/api/v1/sections/", "/api/v1/authors/": "/api/v1/authors/", "/api/v1/tags/": "/api/v1/tags/",
+    }
+    for template, url in answers.items():
+        declared = document["paths"][template]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **declared,
+                  "components": document["components"]}
+        jsonschema.Draft202012Validator(schema).validate(client.get(url).json())
+    assert document["components"]["schemas"]["ArticleSummaryOut"]["required"]

@@ -19,8 +19,11 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from photos.models import Photo
+
 from . import notifications, roles
 from .models import Article, Status, Transition
+from .rendering import placed_photo_ids
 from .signals import announce_article_changed
 
 # Who may make a move: the story's own reporter, an editor, or either.
@@ -188,11 +191,18 @@ def missing_for_publication(article: Article) -> list[str]:
         missing.append(_("body"))
     if not article.bylines.exists():
         missing.append(_("author (byline)"))
-    for caption in article.captions.select_related("photo"):
-        lacking = caption.photo.missing_metadata
+    photos = [caption.photo for caption in article.captions.select_related("photo")]
+    placed = placed_photo_ids(article.body)
+    if placed:
+        found = {photo.pk: photo for photo in Photo.objects.filter(pk__in=placed)}
+        photos += [found[pk] for pk in sorted(found)]
+        missing += [_("photo #%(id)s placed in the body, which is no longer in the photo library") % {"id": pk}
+                    for pk in sorted(placed - found.keys())]
+    for photo in photos:
+        lacking = photo.missing_metadata
         if lacking:
             missing.append(_("photo “%(photo)s”: missing %(fields)s") % {
-                "photo": caption.photo, "fields": ", ".join(str(item) for item in lacking)})
+                "photo": photo, "fields": ", ".join(str(item) for item in lacking)})
     return missing
 
 

@@ -53,6 +53,19 @@ def test_submit_refused_lists_everything_missing(reporter, section):
     assert not Transition.objects.exists()
 
 
+def test_submit_checks_the_photos_placed_in_the_body(reporter, section):
+    """A photo placed in the text without its credit, and one gone from the library, are named in the refusal."""
+    uncredited = make_photo(alt_text="Cầu treo", credit="")
+    body = (f'<p>Đoạn một.</p><figure data-photo="{uncredited.pk}"><figcaption>Cầu</figcaption></figure>'
+            '<figure data-photo="987654"><figcaption>Ảnh đã xóa</figcaption></figure>')
+    article = make_article("Tin có ảnh", section=section, authors=[reporter.author], created_by=reporter, body=body)
+    with pytest.raises(WorkflowError) as refused:
+        workflow.article_submit(article=article, by=reporter)
+    assert refused.value.missing == ["ảnh #987654 đặt trong nội dung bài, nay không còn trong thư viện ảnh",
+                                     "ảnh “Cầu treo”: thiếu tác giả ảnh"]
+    assert Article.objects.get(pk=article.pk).status == Status.DRAFT
+
+
 def test_untitled_story_cannot_be_submitted(reporter, section):
     """A story with a blank title is refused with 'tiêu đề' first in the list."""
     article = make_article("x", section=section, authors=[reporter.author], created_by=reporter)

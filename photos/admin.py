@@ -265,6 +265,15 @@ class PhotoAdmin(admin.ModelAdmin):
                     (reverse("admin:photos_photo_change", args=[twin.pk]), twin.pk) for twin in twins)),
             ), level=messages.WARNING)
 
+    def get_deleted_objects(self, objs, request):
+        """Stories that show a photo in their text protect it, as the stories that caption it do (PROTECT)."""
+        deleted, counts, permissions_needed, protected = super().get_deleted_objects(objs, request)
+        for photo in objs:
+            protected += [format_html('{}: <a href="{}">{}</a>', _("Story"),
+                                      reverse("admin:articles_article_change", args=[story.pk]), story.title)
+                          for story in permissions.stories_placing(photo)]
+        return deleted, counts, permissions_needed, protected
+
     def delete_model(self, request, obj):
         services.photo_delete(photo=obj)
 

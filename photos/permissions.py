@@ -21,6 +21,11 @@ def stories_using(photo: Photo):
     return Article.objects.filter(pk__in=Caption.objects.filter(photo=photo).values("article_id"))
 
 
+def stories_placing(photo: Photo):
+    """The stories that show the photo in their text (articles.richtext.PHOTO_FIGURE), whatever their status."""
+    return Article.objects.filter(body__contains=f'data-photo="{photo.pk}"').only("pk", "title")
+
+
 def published_stories_using(photo: Photo):
     """The published (or scheduled) stories that show the photo."""
     return stories_using(photo).filter(status=Status.PUBLISHED)

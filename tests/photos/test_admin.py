@@ -243,6 +243,18 @@ def test_deleting_a_photo_in_the_admin_removes_its_files(superuser_client, stora
     assert [path for path in stored_files(*storage_roots) if Path(path).suffix] == []
 
 
+def test_a_photo_placed_in_a_story_text_cannot_be_deleted(superuser_client):
+    """The delete page names the story that shows the photo in its text, and a confirmed delete keeps the photo,
+    as for a photo a story captions."""
+    photo = make_photo()
+    story = make_article("Cầu treo mới", body=f'<p>Đoạn.</p><figure data-photo="{photo.pk}"><figcaption>x</figcaption></figure>')
+    url = reverse("admin:photos_photo_delete", args=[photo.pk])
+    page = superuser_client.get(url).content.decode()
+    assert reverse("admin:articles_article_change", args=[story.pk]) in page and "Cầu treo mới" in page
+    superuser_client.post(url, {"post": "yes"})
+    assert Photo.objects.filter(pk=photo.pk).exists()
+
+
 def test_uploading_the_same_file_twice_warns_with_a_link(superuser_client):
     """A second upload of the same file is stored, with a warning that links to the photo already there."""
     data = encoded(scene(400, 300), "JPEG")

@@ -2,12 +2,14 @@
 
 What maps where: the title is the "main" headline and the kicker a "kicker" headline; the sapo is the
 "summary" description and each correction (Đính chính) a "correction" description; the sanitised body is
-the "main" body as text/html; bylines make `by` (the page's credit line, "Bài: Nông Vui - Ảnh: Hà Linh")
-and `people` with a `rel` per role; tags are `subjects` and the section a subject with rel "section"; each photo is an association
-(the lead one named "featureimage") of type picture with its caption, alt text, credit and renditions.
+the "main" body as text/html (photos placed in the text carry their <img>); bylines make `by` (the page's
+credit line, "Bài: Nông Vui - Ảnh: Hà Linh") and `people` with a `rel` per role; tags are `subjects` and the
+section a subject with rel "section"; each photo, captioned (the lead one named "featureimage") or placed in
+the text, is an association of type picture with its caption, alt text, credit and renditions.
 `uri` is the story's address in this API: it does not change when the slug or section does.
 Checked against the official schema in tests/api/test_ninjs.py.
 """
+import html
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -16,6 +18,9 @@ from django.utils.html import strip_tags
 
 from articles import seo
 from articles.bylines import credit_line
+from articles.rendering import PlacedPhoto
+from articles.richtext import PHOTO_FIGURE
+from articles.views import placed_photos
 
 from . import stories
 
@@ -61,6 +66,11 @@ def story_ninjs(article) -> dict:
     """The story (read with stories.for_detail) as a ninjs 2.2 object."""
     bylines = list(article.bylines.all())
     captions = sorted(article.captions.all(), key=lambda c: (not c.is_lead, c.position, c.order, c.pk))
+    placed = placed_photos(article.body)
+    # Photos placed in the text (<figure data-photo>) are associations too, after the captioned ones.
+    pictures = captions + [PlacedPhoto(photo=photo, text=html.unescape(match.group(2)))
+                           for match in PHOTO_FIGURE.finditer(article.body)
+                           if (photo := placed.get(int(match.group(1)))) is not None]
     body_text = strip_tags(article.body)
     headlines = [{"role": "main", "value": article.title}]
     if article.kicker:
@@ -73,7 +83,7 @@ def story_ninjs(article) -> dict:
         "uri": seo.absolute(reverse("api:article", kwargs={"article_id": article.pk})),
         "type": "text",
         "representationtype": "full",
-        "profile": "text-photo" if captions else "text-only",
+        "profile": "text-photo" if pictures else "text-only",
         "version": str(article.version),
         "firstcreated": _iso(article.first_published_at or article.published_at),
         "versioncreated": _iso(seo.article_modified(article)),
@@ -81,7 +91,8 @@ def story_ninjs(article) -> dict:
         "language": "vi",
         "copyrightholder": settings.NEWSROOM_NAME,
         "headlines": headlines,
-        "bodies": [{"role": "main", "contenttype": "text/html", "value": article.body,
+        "bodies": [{"role": "main", "contenttype": "text/html",
+                    "value": stories.self_contained_body(article.body, placed),
                     "charcount": len(body_text), "wordcount": len(body_text.split())}],
         "people": [{"name": b.author.name, "rel": PEOPLE_REL.get(b.role, "contributor"),
                     "uri": seo.absolute(b.author.get_absolute_url()), "literal": b.author.slug} for b in bylines],
@@ -97,7 +108,7 @@ def story_ninjs(article) -> dict:
         data["descriptions"] = descriptions
     if bylines:
         data["by"] = credit_line(bylines)
-    if captions:
-        data["associations"] = [_association(c, "featureimage" if c.is_lead else f"photo{index}")
-                                for index, c in enumerate(captions, start=1)]
+    if pictures:
+        data["associations"] = [_association(c, "featureimage" if getattr(c, "is_lead", False) else f"photo{index}")
+                                for index, c in enumerate(pictures, start=1)]
     return data

@@ -49,7 +49,9 @@ class PhotoOut(Schema):
     alt_text: str
     credit: str
     is_lead: bool
-    position: int = Field(description="The paragraph of the body the photo follows (0: before the first).")
+    position: int | None = Field(description="The paragraph of the body the photo follows (0: before the first); "
+                                              "null for a photo placed in the body's text.")
+    in_body: bool = Field(description='Placed in the text: body_html holds it as <figure data-photo="id">.')
     width: int | None
     height: int | None
     renditions: list[RenditionOut] = Field(description="Resized copies, narrowest first, then the full-size master.")
@@ -79,7 +81,8 @@ class ArticleOut(Schema):
     headline: str
     kicker: str
     sapo: str
-    body_html: str = Field(description="The body as sanitised HTML (the site's allow-list), without the photos.")
+    body_html: str = Field(description="The body as sanitised HTML (the site's allow-list); photos placed in the "
+                                       "text stand in it as figures with an <img>, the captioned photos do not.")
     section: SectionOut
     bylines: list[BylineOut]
     tags: list[TagOut]

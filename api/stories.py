@@ -3,10 +3,15 @@
 Every story comes from Article.objects.published(); an author or tag is listed only while a published story
 carries it. Lists read a fixed number of queries whatever their length (pinned in tests/api/test_api.py).
 """
+import html
+
 from django.db.models import Exists, OuterRef, Prefetch
+from django.utils.html import escape
 
 from articles import seo
 from articles.models import Article, Author, Byline, Caption, Correction, Section, Tag
+from articles.richtext import PHOTO_FIGURE
+from articles.views import placed_photos
 
 def public_stories():
     return Article.objects.published()
@@ -103,8 +108,38 @@ def renditions_of(photo) -> list[dict]:
 def photo_data(caption) -> dict:
     photo = caption.photo
     return {"id": photo.pk, "caption": caption.text, "alt_text": photo.alt_text, "credit": photo.credit,
-            "is_lead": caption.is_lead, "position": caption.position, "width": photo.width,
+            "is_lead": caption.is_lead, "position": caption.position, "in_body": False, "width": photo.width,
             "height": photo.height, "renditions": renditions_of(photo)}
+
+
+def body_photos(body, photos) -> list[dict]:
+    """The library photos placed in the body's text (<figure data-photo="id">), with the caption each has there."""
+    found = []
+    for match in PHOTO_FIGURE.finditer(body or ""):
+        photo = photos.get(int(match.group(1)))
+        if photo is not None:
+            found.append({"id": photo.pk, "caption": html.unescape(match.group(2)), "alt_text": photo.alt_text,
+                          "credit": photo.credit, "is_lead": False, "position": None, "in_body": True,
+                          "width": photo.width, "height": photo.height, "renditions": renditions_of(photo)})
+    return found
+
+
+def self_contained_body(body, photos) -> str:
+    """The body with each placed photo's figure holding its picture: an <img> of a mid-sized rendition with its alt
+    text, and the credit after the caption, so a reader of the API needs nothing else; a photo gone is left out."""
+
+    def figure(match):
+        photo = photos.get(int(match.group(1)))
+        if photo is None:
+            return ""
+        files = renditions_of(photo)
+        picked = min(files, key=lambda f: (f["format"] != "jpeg", abs((f["width"] or 0) - 800)))
+        size = f' width="{picked["width"]}" height="{picked["height"]}"' if picked["width"] else ""
+        credit = f" {escape(photo.credit)}" if photo.credit else ""
+        return (f'<figure data-photo="{photo.pk}"><img src="{escape(picked["href"])}" alt="{escape(photo.alt_text)}"'
+                f'{size}><figcaption>{match.group(2)}{credit}</figcaption></figure>')
+
+    return PHOTO_FIGURE.sub(figure, body or "")
 
 
 def _times(article) -> dict:
@@ -124,14 +159,17 @@ def article_summary(article, known=None) -> dict:
 
 
 def article_detail(article) -> dict:
-    """A story in full: the sanitised body (cleaned on every save, articles/richtext.py), photos, corrections."""
+    """A story in full: the sanitised body (cleaned on every save, articles/richtext.py) with its placed photos,
+    every photo, corrections."""
     captions = list(article.captions.all())
+    placed = placed_photos(article.body)  # one query, none for a body without placed photos
     return {
         "id": article.pk, "headline": article.title, "kicker": article.kicker, "sapo": article.sapo,
-        "body_html": article.body,
+        "body_html": self_contained_body(article.body, placed),
         "section": section_data(article.section), "bylines": [byline_data(b) for b in article.bylines.all()],
         "tags": [tag_data(t) for t in article.tags.all()],
-        "photos": [photo_data(c) for c in sorted(captions, key=lambda c: (not c.is_lead, c.position, c.order, c.pk))],
+        "photos": [photo_data(c) for c in sorted(captions, key=lambda c: (not c.is_lead, c.position, c.order, c.pk))]
+                  + body_photos(article.body, placed),
         "corrections": [{"text": c.text, "published_at": c.created_at} for c in article.corrections.all()],
         "canonical_url": seo.absolute(article.get_absolute_url()),
         "first_published_at": article.first_published_at or article.published_at, **_times(article),

@@ -229,11 +229,12 @@ def test_openapi_schema_documents_every_endpoint(client):
 def test_list_costs_no_more_queries_than_the_html_section_page(client, section, author):
     """Cold, the API's section list reads no more queries than the section page, at 3 and at 25 stories."""
     stories_in(section, 3, authors=[author], photos=True)
-    few_api, few_html = cold_queries(client, f"{LIST}?section={section.slug}"), cold_queries(client, section.get_absolute_url())
+    api_url, html_url = f"{LIST}?section={section.slug}", section.get_absolute_url()
+    few_api, few_html = cold_queries(client, api_url), cold_queries(client, html_url)
     more = stories_in(section, 22, start_minutes=100, authors=[author, make_author("Hà Linh")], photos=True)
     for story in more:
         story.tags.add(Tag.objects.get_or_create(name="Chủ đề")[0])
-    many_api, many_html = cold_queries(client, f"{LIST}?section={section.slug}"), cold_queries(client, section.get_absolute_url())
+    many_api, many_html = cold_queries(client, api_url), cold_queries(client, html_url)
     assert few_api == many_api == 6
     assert many_api <= many_html
 
@@ -286,7 +287,7 @@ def test_every_answer_matches_the_published_openapi_schema(client, published_art
     answers = {
         "/api/v1/articles/": LIST, "/api/v1/articles/{article_id}/": detail_url(published_article),
         "/api/v1/articles/{article_id}/ninjs": detail_url(published_article) + "ninjs",
-        "/api/v1/sections/": "/api/v1/sections/", "/api/v1/authors/": "/api/v1/authors/", "/api/v1/tags/": "/api/v1/tags/",
+        **{path: path for path in ("/api/v1/sections/", "/api/v1/authors/", "/api/v1/tags/")},
     }
     for template, url in answers.items():
         declared = document["paths"][template]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
@@ -294,3 +295,19 @@ def test_every_answer_matches_the_published_openapi_schema(client, published_art
                   "components": document["components"]}
         jsonschema.Draft202012Validator(schema).validate(client.get(url).json())
     assert document["components"]["schemas"]["ArticleSummaryOut"]["required"]
+
+
+def test_photos_placed_in_the_text_are_listed_and_shown_in_the_body(client, section):
+    """The detail lists a placed photo (in_body) and its figure in body_html holds the picture and the credit;
+    a figure whose photo left the library is dropped, as on the page."""
+    photo = make_photo(alt_text="Ruộng bậc thang", credit="Ảnh: Lý Minh")
+    body = (f'<p>Mở đầu.</p><figure data-photo="{photo.pk}"><figcaption>Mùa lúa chín.</figcaption></figure>'
+            '<figure data-photo="999999"><figcaption>Ảnh đã xóa.</figcaption></figure>')
+    story = make_article("Mùa vàng", section=section, status=Status.PUBLISHED, body=body)
+    data = client.get(detail_url(story)).json()
+    [placed] = data["photos"]
+    assert placed["in_body"] and placed["position"] is None and placed["caption"] == "Mùa lúa chín."
+    assert placed["credit"] == "Ảnh: Lý Minh" and placed["renditions"]
+    assert 'alt="Ruộng bậc thang"' in data["body_html"]
+    assert "Mùa lúa chín. Ảnh: Lý Minh</figcaption>" in data["body_html"]
+    assert "999999" not in data["body_html"] and "Ảnh đã xóa" not in data["body_html"]

@@ -58,7 +58,8 @@ def test_full_story_is_valid_ninjs_with_people_subjects_and_photos(client, secti
     assert lead["name"] == "featureimage" and lead["type"] == "picture" and lead["by"] == "Ảnh: Hà Linh"
     assert {"role": "caption", "value": "Cầu mới."} in lead["descriptions"]
     assert {"role": "alt", "value": "Cây cầu mới"} in lead["descriptions"]
-    assert lead["renditions"][-1]["name"] == "original" and all(r["href"].startswith("http") for r in lead["renditions"])
+    assert lead["renditions"][-1]["name"] == "original"
+    assert all(r["href"].startswith("http") for r in lead["renditions"])
     assert second["name"] == "photo2"
     assert any(d["role"] == "correction" and "Sửa chiều dài cầu." in d["value"] for d in document["descriptions"])
     assert document["versioncreated"] and document["firstcreated"]
@@ -96,3 +97,18 @@ def test_byline_roles_map_to_ninjs_people_roles(client, section):
     assert [(p["name"], p["rel"]) for p in document["people"]] == [
         ("Nông Vui", "author"), ("Hà Linh", "photographer"), ("Lý Minh", "translator"), ("Hà Thu", "graphic-artist")]
     assert document["by"] == "Bài: Nông Vui - Ảnh: Hà Linh - Đồ họa: Hà Thu - Dịch: Lý Minh"
+
+
+def test_photos_placed_in_the_text_become_associations_and_carry_their_picture(client, section):
+    """A library photo placed in the body: an association with its credit, and an <img> in the body's figure."""
+    photo = make_photo(alt_text="Chợ phiên", credit="Ảnh: Hà Linh")
+    figure = f'<figure data-photo="{photo.pk}"><figcaption>Chợ phiên Nà Phặc.</figcaption></figure>'
+    body = f"<p>Trước.</p>{figure}<p>Sau.</p>"
+    story = make_article("Chợ phiên", section=section, status=Status.PUBLISHED, body=body)
+    document = ninjs_of(client, story)
+    validate(document)
+    [association] = document["associations"]
+    assert association["by"] == "Ảnh: Hà Linh"
+    assert {"role": "caption", "value": "Chợ phiên Nà Phặc."} in association["descriptions"]
+    assert '<img src="http://127.0.0.1:8000/media/' in document["bodies"][0]["value"]
+    assert 'alt="Chợ phiên"' in document["bodies"][0]["value"]

@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address the site prints and writes into mails, canonical links and feeds: NEWSROOM_SITE_URL when it is
+# set, else the host and port `make run` serves on (so `make run PORT=8010` links to :8010).
+SITE_URL = $(or $(NEWSROOM_SITE_URL),http://$(HOST):$(PORT))
 
 .PHONY: run test test-fast test-browser install venv migrate demo bench messages clean
 
@@ -22,13 +25,13 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py seed_demo
+	NEWSROOM_SITE_URL='$(SITE_URL)' $(PY) manage.py seed_demo
 
 # The site and the task queue's worker (webhook deliveries) together; stopping the server stops the worker.
 run: demo
-	$(PY) manage.py db_worker & worker=$$!; \
+	NEWSROOM_SITE_URL='$(SITE_URL)' $(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	NEWSROOM_SITE_URL='$(SITE_URL)' $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite: fast tests, then the real-browser tests. DATABASE_URL picks the database.
 test: install

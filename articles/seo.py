@@ -14,6 +14,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from . import bylines as credits
+from .text import iso_datetime
 
 DESCRIPTION_CHARS = 200
 
@@ -91,7 +92,7 @@ def breadcrumb_list(crumbs):
 
 
 def _iso(value):
-    return value.isoformat() if value else None
+    return iso_datetime(value) if value else None
 
 
 def article_modified(article):

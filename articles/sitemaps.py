@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import seo
+from .text import iso_datetime
 from .caching import public_page, site_state
 from .models import Article, Author, Byline, Tag
 from .views import read_only
@@ -97,7 +98,7 @@ def month(request, year, month):
     # One reverse() for the pattern instead of one per story (slugs are [a-z0-9-], nothing to escape).
     pattern = seo.absolute(reverse("articles:detail", kwargs={"section": "_SECTION_", "slug": "_SLUG_"}))
     rows = (f"<url><loc>{escape(pattern.replace('_SECTION_', a.section.slug).replace('_SLUG_', a.slug))}</loc>"
-            f"<lastmod>{timezone.localtime(seo.article_modified(a)).isoformat(timespec='seconds')}</lastmod></url>"
+            f"<lastmod>{iso_datetime(seo.article_modified(a))}</lastmod></url>"
             for a in stories)
     head = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n'
     body = head + "\n".join(rows) + "\n</urlset>\n"

@@ -62,6 +62,17 @@ WEEKDAYS = [
 ]
 
 
+def iso_datetime(value) -> str:
+    """ISO 8601 in local time to the whole second, as <time datetime> and feeds want: '2020-07-22T08:30:00+07:00'."""
+    if value is None:
+        return ""
+    from django.utils import timezone
+
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.isoformat(timespec="seconds")
+
+
 def vietnamese_datetime(value) -> str:
     """A newspaper dateline in local time: 'Thứ Tư, 22/7/2020 - 08:30'."""
     if value is None:

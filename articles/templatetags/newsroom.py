@@ -27,5 +27,5 @@ def section_url(section):
 
 @register.filter
 def iso_datetime(value):
-    """ISO 8601 for <time datetime> and meta tags."""
-    return value.isoformat() if value else ""
+    """ISO 8601 to the whole second for <time datetime> and meta tags (the HTML validator refuses microseconds)."""
+    return text.iso_datetime(value)

@@ -1,6 +1,9 @@
 import io
+import os
+import subprocess
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
@@ -51,3 +54,34 @@ def test_demo_refuses_to_run_in_production(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         seed()
+
+
+@pytest.mark.django_db
+def test_demo_prints_the_admin_address_of_the_site_url(settings):
+    """The admin address printed after the logins is NEWSROOM_SITE_URL's, so another port shows as such."""
+    settings.DEBUG = True
+    settings.NEWSROOM_SITE_URL = "http://127.0.0.1:8010"
+    output = seed(force=True)
+    assert f"Trang quản trị: http://127.0.0.1:8010/{settings.ADMIN_PATH}" in output
+    assert ":8000" not in output
+
+
+def make_dry_run(*arguments, **environment):
+    env = {key: value for key, value in os.environ.items() if key != "NEWSROOM_SITE_URL"}
+    done = subprocess.run(["make", "--dry-run", "--always-make", "run", *arguments], cwd=settings.BASE_DIR,
+                          env={**env, **environment}, capture_output=True, text=True, check=True)
+    return [line for line in done.stdout.splitlines() if "manage.py seed_demo" in line or "runserver" in line]
+
+
+def test_make_run_port_reaches_the_printed_and_mailed_addresses():
+    """`make run PORT=8010` serves on 8010 and hands the demo and the server that port as the site's address."""
+    lines = make_dry_run("PORT=8010")
+    assert len(lines) == 2
+    assert all(line.startswith("NEWSROOM_SITE_URL='http://127.0.0.1:8010' ") for line in lines)
+    assert lines[1].endswith("runserver 127.0.0.1:8010")
+
+
+def test_make_run_keeps_a_site_url_that_is_set():
+    """NEWSROOM_SITE_URL from the environment wins over the port."""
+    lines = make_dry_run("PORT=8010", NEWSROOM_SITE_URL="https://baotin.example.vn")
+    assert all(line.startswith("NEWSROOM_SITE_URL='https://baotin.example.vn' ") for line in lines)

@@ -1,4 +1,5 @@
 """Metadata for search engines and share cards: titles, descriptions, canonical URLs, OpenGraph, JSON-LD."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -97,3 +98,38 @@ def test_vietnamese_dates_on_the_page(client, story):
     local = timezone.localtime(story.published_at)
     dateline = page.find_all("p", **{"class": "dateline"})[0].text
     assert f"{local.day}/{local.month}/{local.year} - {local:%H:%M}" in dateline
+
+
+def test_time_values_carry_whole_seconds_on_every_page(client, story):
+    """Every <time datetime> and date meta tag is ISO 8601 to the second in local time: the validator refuses microseconds."""
+    story.published_at = story.published_at.replace(microsecond=123456)
+    type(story).objects.filter(pk=story.pk).update(published_at=story.published_at)
+    Correction.objects.create(article=story, text="Sửa tên xã.")
+    make_article("Tin liên quan cùng mục", section=story.section, status=Status.PUBLISHED,
+                 published_at=timezone.now().replace(microsecond=654321) - timedelta(hours=1))
+    author = story.bylines.first().author
+    pages = ["/", story.section.get_absolute_url(), story.get_absolute_url(), author.get_absolute_url(),
+             "/tim-kiem/?q=hong"]
+    whole_seconds = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$")
+    seen = 0
+    for path in pages:
+        page = parse_html(client.get(path).content)
+        values = [e.attrs["datetime"] for e in page.find_all("time")]
+        values += [page.meta(key) for key in ("article:published_time", "article:modified_time") if page.meta(key)]
+        assert values, path
+        for value in values:
+            assert whole_seconds.match(value), (path, value)
+        seen += len(values)
+    local = timezone.localtime(story.published_at)
+    assert graph(parse_html(client.get(story.get_absolute_url()).content), "NewsArticle")["datePublished"] == (
+        local.replace(microsecond=0).isoformat())
+    assert seen >= len(pages)
+
+
+def test_links_follow_the_site_url_of_the_running_server(client, story, settings):
+    """Another port (make run PORT=8010 sets NEWSROOM_SITE_URL): canonical links and feeds follow it, read per request."""
+    settings.NEWSROOM_SITE_URL = "http://127.0.0.1:8010"
+    page = parse_html(client.get(story.get_absolute_url()).content)
+    assert page.find_all("link", rel="canonical")[0].attrs["href"] == "http://127.0.0.1:8010" + story.get_absolute_url()
+    feed = client.get("/rss/").content.decode()
+    assert "http://127.0.0.1:8010" + story.get_absolute_url() in feed and ":8000" not in feed

@@ -106,7 +106,7 @@ class Command(BaseCommand):
         for username, group, created in logins:
             note = "" if created else _(" (already there)")
             self.stdout.write(f"  {group:<14} {username} / {password}{note}")
-        self.stdout.write(_("Admin: %(url)s") % {"url": f"http://127.0.0.1:8000/{settings.ADMIN_PATH}"})
+        self.stdout.write(_("Admin: %(url)s") % {"url": f"{settings.NEWSROOM_SITE_URL}/{settings.ADMIN_PATH}"})
 
     def _account(self, username, group_name, author_name, password):
         User = get_user_model()

@@ -1,16 +1,12 @@
-"""Site hardening that is not a setting: the admin's own CSP, media headers, and the login lockout.
+"""Site hardening that is not a setting: the admin's own CSP, media headers, and the CSRF failure page.
+
+Login throttling lives in newsroom/login_throttle.py.
 
 See SECURITY.md for the whole picture (what is enforced where, and what the web server must do).
 """
-import ipaddress
-import math
-
-from axes.backends import AxesStandaloneBackend
 from django.conf import settings
-from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext as _
 
 # Set on each media response by the dev/test server; production's web server or object store must
 # send the same (SECURITY.md). A sandboxed, script-less policy means that even a file that somehow
@@ -84,74 +80,6 @@ class SecurityHeadersMiddleware:
                 response.headers.setdefault(header, value)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
-
-
-class LoginThrottleBackend(AxesStandaloneBackend):
-    """django-axes' lockout check for every login made through a web request.
-
-    Code that authenticates without a request (Django's test client's login(), a management command)
-    is not an attack surface, so it is let through instead of raising; every HTTP login - the admin's
-    form included - passes the request and is counted and locked out by axes.
-    """
-
-    def authenticate(self, request, username=None, password=None, **kwargs):
-        if request is None:
-            return None
-        return super().authenticate(request, username=username, password=password, **kwargs)
-
-
-# AccessAttempt.username is a varchar(255); Django's login form does not cap the username it passes on.
-_THROTTLE_USERNAME_LENGTH = 255
-
-
-def throttled_username(request, credentials=None):
-    """The username axes counts failures against, cut to what its table holds.
-
-    Without the cut, a 5,000-character username posted to the login form made PostgreSQL refuse the
-    attempt record (a 500 page, and a failure that was never counted).
-    """
-    field = settings.AXES_USERNAME_FORM_FIELD
-    if credentials:
-        username = credentials.get(field)
-    else:
-        username = getattr(request, "data", request.POST).get(field)
-    return username[:_THROTTLE_USERNAME_LENGTH] if isinstance(username, str) else username
-
-
-def client_address(request) -> str:
-    """The visitor's IP address for login throttling, read through NEWSROOM_TRUSTED_PROXY_COUNT proxies."""
-    remote = request.META.get("REMOTE_ADDR", "")
-    hops = settings.NEWSROOM_TRUSTED_PROXY_COUNT
-    if hops <= 0:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if len(forwarded) < hops:
-        return remote
-    candidate = forwarded[-hops]
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return remote
-
-
-def _minutes(delta) -> int:
-    return max(1, math.ceil(delta.total_seconds() / 60)) if delta else 0
-
-
-def lockout_response(request, original_response=None, credentials=None):
-    """The page staff see after too many failed logins: what happened, how long, whom to call."""
-    from axes.helpers import get_cool_off, get_failure_limit
-
-    cool_off = get_cool_off(request)
-    context = {
-        **admin.site.each_context(request),
-        "title": _("Login locked for now"),
-        "failure_limit": get_failure_limit(request, credentials),
-        "cooloff_minutes": _minutes(cool_off),
-    }
-    response = TemplateResponse(request, "axes/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
-    response["Retry-After"] = str(int(cool_off.total_seconds())) if cool_off else "3600"
-    return response.render()
 
 
 def csrf_failure(request, reason=""):

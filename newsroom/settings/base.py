@@ -341,20 +341,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# After AXES_FAILURE_LIMIT failures the account is locked, from every address, and so is the address, for
-# every account, until the cool-off has passed. The axes backend must come first so that it refuses a
-# locked-out login before the password is even checked.
+# Login throttling that fits an office (newsroom/login_throttle.py): an account is locked, from every address,
+# after AXES_FAILURE_LIMIT failures; an address, for every account, only after NEWSROOM_LOGIN_ADDRESS_FAILURE_LIMIT
+# (below), so that colleagues behind one router never lock each other out. A lock ends AXES_COOLOFF_TIME after
+# the failure that set it; failures during a lock do not restart the wait. The axes backend must come first so
+# that it refuses a locked-out login before the password is even checked.
 AUTHENTICATION_BACKENDS = [
-    "newsroom.security.LoginThrottleBackend",
+    "newsroom.login_throttle.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "newsroom.login_throttle.OfficeLoginHandler"
 AXES_FAILURE_LIMIT = int(env("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(env("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "newsroom.security.lockout_response"
-AXES_USERNAME_CALLABLE = "newsroom.security.throttled_username"
-AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_address"  # reads NEWSROOM_TRUSTED_PROXY_COUNT
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "newsroom.login_throttle.lockout_response"
+AXES_USERNAME_CALLABLE = "newsroom.login_throttle.throttled_username"
+AXES_CLIENT_IP_CALLABLE = "newsroom.login_throttle.client_address"  # reads NEWSROOM_TRUSTED_PROXY_COUNT
 AXES_HTTP_RESPONSE_CODE = 429
 
 
@@ -471,6 +475,9 @@ NEWSROOM_BODY_WIDGET = "ckeditor.widgets.CKEditorWidget"
 # X-Forwarded-For (what the proxies appended; the left part is whatever the client sent). Without this
 # every visitor shares the proxy's address and one attacker locks the whole newsroom out.
 NEWSROOM_TRUSTED_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+# Failures from one address, over every username, before the address is locked for everyone behind it (a
+# newsroom shares one router): several people's worth of AXES_FAILURE_LIMIT.
+NEWSROOM_LOGIN_ADDRESS_FAILURE_LIMIT = int(env("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
 # Public page cache (articles/caching.py): how long the server keeps a page fresh, how long browsers and CDNs
 # may keep it, how long they may serve it stale while revalidating, and how long it is still served when the
 # database is down (0: never).

@@ -15,6 +15,8 @@ from django.urls import path
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 
+from autosave.admin import AutosaveAdminMixin
+
 from .. import presence, richtext, roles, text, views, workflow
 from ..bylines import credit_line
 from ..forms import ArticleAdminForm
@@ -35,7 +37,7 @@ class ArticleChangeList(ChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(StoryMovesMixin, StoryHistoryMixin, admin.ModelAdmin):
+class ArticleAdmin(AutosaveAdminMixin, StoryMovesMixin, StoryHistoryMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["title", "status_badge", "section", "byline_names", "publish_time", "last_editor", "updated_at"]
     list_display_links = ["title"]

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "reversion",
     "articles",
     "photos",
+    "autosave",
     "api",
     "csp",
     "axes",

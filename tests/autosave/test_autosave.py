@@ -51,9 +51,8 @@ def test_autosave_keeps_the_text_in_a_slot_and_never_touches_the_story(reporter_
                     version=story.version)
     assert response.status_code == 200
     answer = response.json()
-    now = timezone.localtime()
-    assert answer["saved"] and answer["message"] == f"Đã tự lưu {now:%H:%M}"
     draft = Draft.objects.get(user=reporter, article=story)
+    assert answer["saved"] and answer["message"] == f"Đã tự lưu {timezone.localtime(draft.saved_at):%H:%M}"
     assert draft.fields["title"] == "Lũ quét ở Pác Nặm, ba người mất tích" and draft.version == story.version
     fresh = Article.objects.get(pk=story.pk)
     assert (fresh.title, fresh.body, fresh.version) == (story.title, story.body, story.version)

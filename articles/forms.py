@@ -7,6 +7,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article, Status, Transition
+from .people import display_name
 from .revisions import COMPARED_FIELDS, compare
 from .text import single_line, vietnamese_datetime
 from .workflow import ACTION_LABELS, MOVES, invalid_action_message
@@ -162,7 +163,7 @@ class ArticleAdminForm(forms.ModelForm):
         saved = {name: getattr(current, name) for name, _ in COMPARED_FIELDS}
         self.conflict_rows = compare(saved, typed)
         editor = current.last_edited_by
-        name = (editor.get_full_name() or editor.get_username()) if editor else "người khác"
+        name = display_name(editor) if editor else "người khác"
         self.conflict_editor = name
         what, when = "đã sửa bài này", current.updated_at
         # A workflow move also makes the form stale (workflow.py bumps the version): say who moved it.

@@ -13,11 +13,13 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import roles
+from .people import display_name
 from .text import single_line, vietnamese_datetime
 
 logger = logging.getLogger(__name__)
@@ -83,12 +85,6 @@ def recent_failures(days: int = 7, limit: int = 10):
     return list(MailFailure.objects.filter(at__gte=since).order_by("-at", "-id")[:limit])
 
 
-def _display_name(user, fallback=""):
-    if user is None:
-        return fallback or _("system")
-    return user.get_full_name() or user.get_username()
-
-
 def editors_to_notify(exclude=None):
     """Active editors (roles.editors) with an address."""
     users = roles.editors().exclude(email="")
@@ -107,51 +103,36 @@ def reporters_to_notify(article, exclude=None):
     return list(users.distinct().order_by("pk"))
 
 
+# Who hears of each move; the mail's subject and body are the templates articles/mail/<action>_subject.txt and
+# articles/mail/<action>.txt.
+def _recipients(action, article, actor):
+    if action == "submit":
+        return editors_to_notify(exclude=actor)
+    return reporters_to_notify(article, exclude=actor)
+
+
 def build_messages(transition_id: int) -> list[EmailMessage]:
     from .models import Transition
 
-    transition = Transition.objects.select_related("article__section", "actor").get(pk=transition_id)
+    transition = Transition.objects.select_related("article__section", "actor__author").get(pk=transition_id)
     article = transition.article
-    if article is None:
+    if article is None or transition.action not in NOTIFIED_ACTIONS:
         return []
-    actor = _display_name(transition.actor, transition.actor_name)
-    admin_url = settings.NEWSROOM_SITE_URL + reverse("admin:articles_article_change", args=[article.pk])
-    prefix = f"[{settings.NEWSROOM_NAME}]"
-    comment = transition.comment.strip()
-
-    if transition.action == "submit":
-        recipients = editors_to_notify(exclude=transition.actor)
-        subject = _("%(prefix)s Waiting for review: %(title)s") % {"prefix": prefix, "title": article.title}
-        lines = [_("%(actor)s sent “%(title)s” for review.") % {"actor": actor, "title": article.title}]
-        if comment:
-            lines += ["", _("Message: %(comment)s") % {"comment": comment}]
-    elif transition.action == "request_changes":
-        recipients = reporters_to_notify(article, exclude=transition.actor)
-        subject = _("%(prefix)s Changes needed: %(title)s") % {"prefix": prefix, "title": article.title}
-        lines = [_("Editor %(actor)s sent “%(title)s” back and asks for changes:") % {
-            "actor": actor, "title": article.title}, "", comment]
-    elif transition.action == "publish":
-        recipients = reporters_to_notify(article, exclude=transition.actor)
-        if article.is_scheduled:
-            subject = _("%(prefix)s Approved and scheduled: %(title)s") % {"prefix": prefix, "title": article.title}
-            lines = [_("%(actor)s approved “%(title)s”; it goes on the site at %(at)s.") % {
-                     "actor": actor, "title": article.title, "at": vietnamese_datetime(article.published_at)}]
-        else:
-            subject = _("%(prefix)s Published: %(title)s") % {"prefix": prefix, "title": article.title}
-            lines = [_("%(actor)s approved and published “%(title)s”.") % {"actor": actor, "title": article.title},
-                     _("Read it on the site: %(url)s") % {"url": settings.NEWSROOM_SITE_URL + article.get_absolute_url()}]
-        if comment:
-            lines += ["", _("Note: %(comment)s") % {"comment": comment}]
-    elif transition.action == "unpublish":
-        recipients = reporters_to_notify(article, exclude=transition.actor)
-        subject = _("%(prefix)s Taken down: %(title)s") % {"prefix": prefix, "title": article.title}
-        lines = [_("%(actor)s took “%(title)s” off the site.") % {"actor": actor, "title": article.title}, "",
-                 _("Reason: %(comment)s") % {"comment": comment}]
-    else:
-        return []
-    lines += ["", _("Open the story in the newsroom: %(url)s") % {"url": admin_url}]
-    body = "\n".join(lines)
-    # A header is one line: a title saved before titles were kept on one line must not drop the mail.
-    subject = single_line(subject)
+    context = {
+        "site_name": settings.NEWSROOM_NAME,
+        "title": article.title,
+        "actor": display_name(transition.actor, transition.actor_name) or _("system"),
+        "comment": transition.comment.strip(),
+        "scheduled": article.is_scheduled,
+        "when": vietnamese_datetime(article.published_at),
+        "public_url": settings.NEWSROOM_SITE_URL + article.get_absolute_url(),
+        "admin_url": settings.NEWSROOM_SITE_URL + reverse("admin:articles_article_change", args=[article.pk]),
+    }
+    # In the newsroom's language whoever sends it (a request, the scheduler, a management command).
+    with translation.override(settings.LANGUAGE_CODE):
+        # A header is one line: a title saved before titles were kept on one line must not drop the mail.
+        subject = single_line(render_to_string(f"articles/mail/{transition.action}_subject.txt", context))
+        body = render_to_string(f"articles/mail/{transition.action}.txt", context).strip() + "\n"
     # One message per person, so that addresses are not shown to everyone.
-    return [EmailMessage(subject=subject, body=body, to=[user.email]) for user in recipients]
+    return [EmailMessage(subject=subject, body=body, to=[user.email])
+            for user in _recipients(transition.action, article, transition.actor)]

@@ -10,6 +10,8 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .people import display_name
+
 STALE_AFTER = 90  # seconds without a heartbeat before someone no longer counts as editing
 HEARTBEAT_EVERY = 30  # seconds, for the page script
 
@@ -18,17 +20,13 @@ def _key(article_id) -> str:
     return f"newsroom:editing:{article_id}"
 
 
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def mark_editing(article_id, user) -> None:
     """Record that `user` has the story open now."""
     now = timezone.now().timestamp()
     entries = {uid: entry for uid, entry in (cache.get(_key(article_id)) or {}).items()
                if now - entry["seen"] < STALE_AFTER}
     since = entries.get(user.pk, {}).get("since", now)
-    entries[user.pk] = {"name": _name(user), "since": since, "seen": now}
+    entries[user.pk] = {"name": display_name(user), "since": since, "seen": now}
     cache.set(_key(article_id), entries, timeout=STALE_AFTER * 2)
 
 

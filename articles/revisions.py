@@ -25,6 +25,7 @@ from . import workflow
 from .models import Article, Author, Byline, Caption, Section
 from .rendering import split_blocks
 from .signals import announce_article_changed
+from .people import display_name
 from .text import vietnamese_datetime
 
 if not reversion.is_registered(Article):
@@ -65,7 +66,7 @@ _WORDS = re.compile(r"\s*\S+|\s+$")
 
 def article_versions(article: Article):
     """The story's saved revisions, newest first, with who saved each."""
-    return Version.objects.get_for_object(article).select_related("revision__user")
+    return Version.objects.get_for_object(article).select_related("revision__user__author")
 
 
 def get_version(article: Article, version_id) -> Version | None:
@@ -234,9 +235,9 @@ def compare_versions(old: Version, new: Version) -> list[dict]:
 
 
 def describe(version: Version) -> str:
-    """'Thứ Tư, 22/7/2020 - 08:30, bvien' for lists and messages."""
+    """'Thứ Tư, 22/7/2020 - 08:30, Nông Vui' for lists and messages."""
     revision = version.revision
-    who = revision.user.get_username() if revision.user else _("system")
+    who = display_name(revision.user) if revision.user else _("system")
     return f"{vietnamese_datetime(revision.date_created)}, {who}"
 
 

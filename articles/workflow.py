@@ -23,6 +23,7 @@ from photos.models import Photo
 
 from . import notifications, roles
 from .models import Article, Status, Transition
+from .people import display_name
 from .rendering import placed_photo_ids
 from .signals import announce_article_changed
 
@@ -238,7 +239,7 @@ def _record(*, article, action, from_status, to_status, by=None, comment=""):
         article=article, article_title=article.title, action=action, from_status=from_status,
         to_status=to_status, actor=by, comment=comment,
         # The name as the newsroom knows it, kept even if the account is later deleted.
-        actor_name=((by.get_full_name() or by.get_username()) if by else _("system"))[:150],
+        actor_name=(display_name(by) if by else _("system"))[:150],
     )
 
 

@@ -21,6 +21,7 @@ from .. import presence, richtext, roles, text, views, workflow
 from ..bylines import credit_line
 from ..forms import ArticleAdminForm
 from ..models import Article, Byline, Caption, Correction, Status
+from ..people import display_name
 from ..signals import announce_article_changed
 from .filters import AuthorFilter, QuickViewFilter
 from .history import StoryHistoryMixin
@@ -42,7 +43,7 @@ class ArticleAdmin(AutosaveAdminMixin, StoryMovesMixin, StoryHistoryMixin, admin
     list_display = ["title", "status_badge", "section", "byline_names", "publish_time", "last_editor", "updated_at"]
     list_display_links = ["title"]
     list_filter = [QuickViewFilter, "status", "section", AuthorFilter]
-    list_select_related = ["section", "last_edited_by"]
+    list_select_related = ["section", "last_edited_by__author"]
     list_per_page = 50
     # No second, unfiltered COUNT(*) on every changelist page; the bench engineer may swap `paginator`.
     show_full_result_count = False
@@ -166,7 +167,7 @@ class ArticleAdmin(AutosaveAdminMixin, StoryMovesMixin, StoryHistoryMixin, admin
     @admin.display(description="người sửa cuối", ordering="last_edited_by__username")
     def last_editor(self, article):
         user = article.last_edited_by
-        return (user.get_full_name() or user.get_username()) if user else "—"
+        return display_name(user) if user else "—"
 
     def get_search_results(self, request, queryset, search_term):
         """Accent-insensitive search by title: every folded word must appear in Article.search_title."""

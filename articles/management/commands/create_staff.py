@@ -3,7 +3,9 @@
     python manage.py create_staff nvui --role reporter --email nvui@baobackan.vn --name "Nông Vui"
 
 The password is read from NEWSROOM_STAFF_PASSWORD, or asked for twice on a terminal; it must pass the
-site's password rules. Reporters and editors also get an author profile so that they can sign stories.
+site's password rules. Reporters and editors also get an author profile so that they can sign stories: an
+existing author of that name without an account (made by an import, say) becomes theirs, so that the byline
+picker does not offer the same person twice.
 """
 import getpass
 import os
@@ -16,7 +18,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from articles import text
 from articles.models import Author
+from articles.people import name_parts
 from articles.roles import GROUP_NAMES, ROLES
 
 PASSWORD_ENV = "NEWSROOM_STAFF_PASSWORD"
@@ -50,7 +54,8 @@ class Command(BaseCommand):
             user = User(username=username)
         password = self._password(user, required=creating)
 
-        first, _space, last = name.rpartition(" ") if " " in name else ("", "", name)
+        name = text.single_line(text.normalize(name))
+        linked = None
         with transaction.atomic():
             user.is_staff = True
             user.is_active = True
@@ -58,18 +63,37 @@ class Command(BaseCommand):
                 user.email = email
             if name:
                 # Vietnamese order is family name first; Django's full name is "first last".
-                user.first_name, user.last_name = first, last
+                user.first_name, user.last_name = name_parts(name)
             if password:
                 user.set_password(password)
             user.save()
             user.groups.remove(*Group.objects.filter(name__in=GROUP_NAMES))
             user.groups.add(group)
             if not no_author and not Author.objects.filter(user=user).exists():
-                Author.objects.create(name=name or username, user=user)
+                linked = self._unclaimed_author(name or username)
+                if linked is not None:
+                    linked.user = user
+                    linked.save(update_fields=["user"])
+                else:
+                    Author.objects.create(name=name or username, user=user)
 
         done = _("Created the account “%(username)s” with the role %(role)s.") if creating else _(
             "Updated the account “%(username)s” with the role %(role)s.")
         self.stdout.write(self.style.SUCCESS(done % {"username": username, "role": group.name}))
+        if linked is not None:
+            self.stdout.write(_("Linked the account to the existing author “%(name)s” (/%(slug)s/, %(stories)s "
+                                "stories) instead of making a second one.") % {
+                "name": linked.name, "slug": linked.slug, "stories": linked.bylines.count()})
+
+    def _unclaimed_author(self, name):
+        """The one author of this name that no account has yet; two of them is a question for a person."""
+        candidates = list(Author.objects.filter(name__iexact=name, user__isnull=True).order_by("pk"))
+        if len(candidates) > 1:
+            raise CommandError(_(
+                "There are %(count)s authors named “%(name)s” without an account (ids %(ids)s). Merge them in the "
+                "admin (Authors) and run the command again, or add --no-author.") % {
+                "count": len(candidates), "name": name, "ids": ", ".join(str(author.pk) for author in candidates)})
+        return candidates[0] if candidates else None
 
     def _password(self, user, *, required):
         password = os.environ.get(PASSWORD_ENV)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from articles import importers
 from articles.models import Article, Author, Section, Status
+from articles.people import name_parts
 from articles.roles import EDITOR, REPORTER
 
 DEMO_DIR = Path(importers.__file__).resolve().parent / "demo"
@@ -32,10 +33,10 @@ STORIES = {
     "04-tram-y-te.txt": "Y tế",  # i18n: data
     "05-le-hoi-long-tong.txt": "Văn hóa",  # i18n: data
 }
-# (username, group, author name linked to the login)
+# Login, role, the person's name (shown on the desk and in mails), and whether they sign stories (an author profile).
 ACCOUNTS = [
-    ("phongvien", REPORTER.group, "Hà Linh"),  # i18n: data
-    ("bientap", EDITOR.group, None),
+    ("phongvien", REPORTER.group, "Hà Linh", True),  # i18n: data
+    ("bientap", EDITOR.group, "Lý Minh", False),  # i18n: data
 ]
 
 
@@ -96,7 +97,7 @@ class Command(BaseCommand):
                     published_at=now - timedelta(hours=3 * index + 1),
                 )
                 created_stories += 1
-            logins = [self._account(username, group, author, password) for username, group, author in ACCOUNTS]
+            logins = [self._account(*account, password) for account in ACCOUNTS]
 
         self.stdout.write(self.style.SUCCESS(
             _("Demo content: %(sections)s sections, %(stories)s stories (%(new)s new).") % {
@@ -108,18 +109,21 @@ class Command(BaseCommand):
             self.stdout.write(f"  {group:<14} {username} / {password}{note}")
         self.stdout.write(_("Admin: %(url)s") % {"url": f"{settings.NEWSROOM_SITE_URL}/{settings.ADMIN_PATH}"})
 
-    def _account(self, username, group_name, author_name, password):
+    def _account(self, username, group_name, full_name, signs, password):
         User = get_user_model()
         user, created = User.objects.get_or_create(username=username, defaults={"is_staff": True})
         if created:
             user.set_password(password)
             user.email = f"{username}@localhost"
             user.save()
+        if not user.get_full_name():
+            user.first_name, user.last_name = name_parts(full_name)
+            user.save(update_fields=["first_name", "last_name"])
         group = Group.objects.filter(name=group_name).first()
         if group is not None:
             user.groups.add(group)
-        if author_name:
-            author = Author.objects.filter(name=author_name).first() or Author.objects.create(name=author_name)
+        if signs:
+            author = Author.objects.filter(name=full_name).first() or Author.objects.create(name=full_name)
             if author.user_id is None and not hasattr(user, "author"):
                 author.user = user
                 author.save(update_fields=["user"])

@@ -45,7 +45,6 @@ NOT_YET_CONVERTED = {
     "photos/services.py",
     "photos/storage.py",
     "photos/validation.py",
-    "templates/axes/lockout.html",
 }
 
 DATA_PRAGMA = "# i18n: data"

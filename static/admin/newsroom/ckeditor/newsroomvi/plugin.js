@@ -6,33 +6,37 @@
 /* global CKEDITOR */
 "use strict";
 (function () {
-  const VIETNAMESE = {
-    application: "Trình soạn thảo",
+  // The admin's JavaScript catalogue (its jsi18n script, which carries locale/vi/LC_MESSAGES/djangojs.po) is on
+  // every form page before the editor starts.
+  const gettext = window.gettext || ((text) => text);
+  const OWN_WORDS = {
+    application: gettext("Text editor"),
     format: {
-      tag_p: "Đoạn văn", tag_h1: "Tiêu đề cấp 1", tag_h2: "Tiêu đề cấp 2", tag_h3: "Tiêu đề cấp 3", tag_h4: "Tiêu đề cấp 4",
-      tag_h5: "Tiêu đề cấp 5", tag_h6: "Tiêu đề cấp 6", tag_address: "Địa chỉ",
+      tag_p: gettext("Paragraph"), tag_h1: gettext("Heading level 1"), tag_h2: gettext("Heading level 2"),
+      tag_h3: gettext("Heading level 3"), tag_h4: gettext("Heading level 4"), tag_h5: gettext("Heading level 5"),
+      tag_h6: gettext("Heading level 6"), tag_address: gettext("Address"),
     },
     link: {
-      displayText: "Chữ hiển thị",
-      toUrl: "Địa chỉ web",
-      toPhone: "Số điện thoại",
-      phoneNumber: "Số điện thoại",
-      noTel: "Hãy nhập số điện thoại",
-      download: "Buộc tải xuống",
-      anchor: {errorWhitespace: "Tên điểm neo không được có dấu cách"},
+      displayText: gettext("Text to display"),
+      toUrl: gettext("Web address"),
+      toPhone: gettext("Phone number"),
+      phoneNumber: gettext("Phone number"),
+      noTel: gettext("Please type the phone number."),
+      download: gettext("Force a download"),
+      anchor: {errorWhitespace: gettext("An anchor name cannot contain spaces.")},
     },
-    toolbar: {toolbarGroups: {clipboard: "Bộ nhớ tạm/Hoàn tác"}},
+    toolbar: {toolbarGroups: {clipboard: gettext("Clipboard and undo")}},
     clipboard: {
-      pasteNotification: "Nhấn %1 để dán. Trình duyệt không cho dán bằng nút trên thanh công cụ hay menu chuột phải.",
-      pasteMsg: "Dán nội dung vào ô dưới đây rồi bấm Đồng ý.",
-      fileFormatNotSupportedNotification: "Không hỗ trợ tệp định dạng ${formats}.",
-      fileWithoutFormatNotSupportedNotification: "Không hỗ trợ định dạng tệp này.",
+      pasteNotification: gettext("Press %1 to paste. Your browser does not paste from the toolbar or the context menu."),
+      pasteMsg: gettext("Paste into the box below, then press OK."),
+      fileFormatNotSupportedNotification: gettext("Files of the ${formats} format are not supported."),
+      fileWithoutFormatNotSupportedNotification: gettext("This file format is not supported."),
     },
     pastetext: {
-      pasteNotification: "Nhấn %1 để dán. Trình duyệt không cho dán bằng nút trên thanh công cụ hay menu chuột phải.",
+      pasteNotification: gettext("Press %1 to paste. Your browser does not paste from the toolbar or the context menu."),
     },
-    notification: {closed: "Đã đóng thông báo."},
-    widget: {label: "Tiện ích %1"},
+    notification: {closed: gettext("Notice closed.")},
+    widget: {label: gettext("%1 widget")},
   };
   // Link types and protocols the sanitiser keeps; the dialog offers nothing else.
   const LINK_TYPES = ["url", "anchor", "email"];
@@ -59,11 +63,11 @@
       if (editor.langCode !== "vi") {
         return;
       }
-      fill(editor.lang, VIETNAMESE);
+      fill(editor.lang, OWN_WORDS);
       // What a screen reader announces: the field's own label ("Nội dung"), not "Rich Text Editor, id_body".
       const name = fieldLabel(editor);
-      editor.title = name || VIETNAMESE.application;
-      editor.applicationTitle = name ? VIETNAMESE.application + ": " + name : VIETNAMESE.application;
+      editor.title = name || OWN_WORDS.application;
+      editor.applicationTitle = name ? OWN_WORDS.application + ": " + name : OWN_WORDS.application;
     },
   });
 

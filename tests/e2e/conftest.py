@@ -49,3 +49,19 @@ def screenshot(page, request):
         return path
 
     return take
+
+
+@pytest.fixture
+def reporter_vui(transactional_db):
+    """The reporter "vui" (Nông Vui, signing as Nông Vui), who logs in with tests.e2e.test_workflow_browser.PASSWORD."""
+    from django.contrib.auth.models import Group
+
+    from articles.roles import REPORTER
+    from tests.e2e.test_workflow_browser import PASSWORD
+    from tests.factories import ensure_roles, make_author, make_user
+
+    ensure_roles()  # an earlier transactional test's flush drops the groups made by the migration
+    user = make_user("vui", password=PASSWORD, first_name="Nông", last_name="Vui")
+    user.groups.set(Group.objects.filter(name=REPORTER.group))
+    make_author("Nông Vui", user=user)
+    return user

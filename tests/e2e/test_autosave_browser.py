@@ -2,15 +2,13 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from articles.models import Article
-from articles.roles import REPORTER
 from autosave.models import Draft
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_workflow_browser import PASSWORD, sign_in, type_body
-from tests.factories import ensure_roles, make_article, make_author, make_section, make_user
+from tests.e2e.test_workflow_browser import sign_in, type_body
+from tests.factories import make_article, make_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -18,12 +16,8 @@ SAVED = re.compile(r"Đã tự lưu \d\d:\d\d")
 
 
 @pytest.fixture
-def reporter(transactional_db):
-    ensure_roles()
-    user = make_user("vui", password=PASSWORD, first_name="Nông", last_name="Vui")
-    user.groups.set(Group.objects.filter(name=REPORTER.group))
-    make_author("Nông Vui", user=user)
-    return user
+def reporter(reporter_vui):
+    return reporter_vui
 
 
 @pytest.fixture

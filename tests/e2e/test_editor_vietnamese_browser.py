@@ -1,22 +1,16 @@
 """The story editor in Vietnamese in headless Chromium: labels, the link dialog, and a quiet console."""
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from articles.roles import REPORTER
-from tests.e2e.test_workflow_browser import PASSWORD, sign_in
-from tests.factories import ensure_roles, make_article, make_author, make_section, make_user
+from tests.e2e.test_workflow_browser import sign_in
+from tests.factories import make_article, make_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def story(transactional_db):
-    ensure_roles()
-    reporter = make_user("vui", password=PASSWORD, first_name="Nông", last_name="Vui")
-    reporter.groups.set(Group.objects.filter(name=REPORTER.group))
-    make_author("Nông Vui", user=reporter)
-    return make_article("Chợ phiên vùng cao", section=make_section("Xã hội"), created_by=reporter)
+def story(reporter_vui):
+    return make_article("Chợ phiên vùng cao", section=make_section("Xã hội"), created_by=reporter_vui)
 
 
 def test_editor_speaks_vietnamese_and_offers_only_kept_links(live_server, story, page):

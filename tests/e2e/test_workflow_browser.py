@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article, Status, Transition
+from articles.roles import EDITOR
 from photos.models import Photo
-from articles.roles import EDITOR, REPORTER
-from tests.factories import ensure_roles, jpeg_bytes, make_author, make_section, make_user
+from tests.factories import jpeg_bytes, make_section, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -15,13 +15,10 @@ PASSWORD = "mat-khau-thu-nghiem-42"
 
 
 @pytest.fixture
-def newsroom(transactional_db):
+def newsroom(reporter_vui):
     from django.contrib.auth.models import Group
 
-    ensure_roles()  # an earlier transactional test's flush drops the groups made by the migration
-    reporter = make_user("vui", password=PASSWORD, first_name="Nông", last_name="Vui")
-    reporter.groups.set(Group.objects.filter(name=REPORTER.group))
-    make_author("Nông Vui", user=reporter)
+    reporter = reporter_vui
     editor = make_user("minh", password=PASSWORD, first_name="Lý", last_name="Minh")
     editor.groups.set(Group.objects.filter(name=EDITOR.group))
     section = make_section("Xã hội")

@@ -438,21 +438,18 @@ CKEDITOR_CONFIGS = {
         "height": 420,
         "width": "100%",
         "language": "vi",
-        # The Vietnamese CKEditor's own translation lacks ("Display Text", "Phone", the screen-reader label
-        # "Rich Text Editor, id_body"), and a link dialog cut to what articles/richtext.py keeps.
-        "extraPlugins": "newsroomvi",
-        "external_plugin_resources": [
-            ("newsroomvi", f"{STATIC_URL}admin/newsroom/ckeditor/newsroomvi/", "plugin.js"),
-        ],
         "linkDefaultProtocol": "https://",
         # No console notice about newer CKEditor releases (SILENCED_SYSTEM_CHECKS above says why we stay).
         "versionCheck": False,
         # Vietnamese letters as themselves, not &agrave; entities (the server stores UTF-8 either way).
         "entities": False,
-        # Photos from the library placed in the text (static/admin/newsroom/ckeditor/newsroomphoto/plugin.js);
-        # the figure it stores is exactly what articles/richtext.py keeps.
-        "extraPlugins": "newsroomphoto",
+        # Our plugins (static/admin/newsroom/ckeditor/): newsroomvi says in Vietnamese what CKEditor's own vi
+        # translation leaves English ("Display Text", "Phone", the screen-reader label "Rich Text Editor, id_body")
+        # and cuts the link dialog to what articles/richtext.py keeps; newsroomphoto places library photos in the
+        # text, as the figure the sanitiser keeps.
+        "extraPlugins": "newsroomvi,newsroomphoto",
         "external_plugin_resources": [
+            ("newsroomvi", f"{STATIC_URL}admin/newsroom/ckeditor/newsroomvi/", "plugin.js"),
             ("newsroomphoto", f"{STATIC_URL}admin/newsroom/ckeditor/newsroomphoto/", "plugin.js"),
         ],
         "newsroomPhotoLibrary": f"/{ADMIN_PATH}photos/photo/thu-vien/",

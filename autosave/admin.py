@@ -114,6 +114,7 @@ class AutosaveAdminMixin:
             "url": reverse(f"{self.admin_site.name}:{self._autosave_url_name()}", args=[story]),
             "discard_url": reverse(f"{self.admin_site.name}:{self._autosave_url_name('_discard')}", args=[story]),
             "fields": list(drafts.TEXT_FIELDS),
+            "caption_prefix": drafts.CAPTION_PREFIX,
             "idle_seconds": IDLE_SECONDS,
             "unsaved": request.method == "POST",  # shown again after a refused save: its text is in no story yet
             "offer": drafts.offer(draft, article) if draft is not None else None,

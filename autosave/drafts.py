@@ -23,6 +23,8 @@ from .models import Draft
 # The story's own text fields a draft keeps (the ones a stale save compares); captions are kept apart.
 TEXT_FIELDS = tuple(name for name, _label in COMPARED_FIELDS)
 ONE_LINE_FIELDS = {name for name in TEXT_FIELDS if Article._meta.get_field(name).get_internal_type() == "CharField"}
+# The prefix of the captions' rows in the story form: the inline formset's default, the relation's accessor.
+CAPTION_PREFIX = Caption._meta.get_field("article").remote_field.get_accessor_name()
 
 
 class DraftRefused(Exception):

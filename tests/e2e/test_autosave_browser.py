@@ -2,13 +2,15 @@
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from articles.models import Article
+from articles.models import Article, Correction, Status
+from articles.roles import EDITOR
 from autosave.models import Draft
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_workflow_browser import sign_in, type_body
-from tests.factories import make_article, make_section
+from tests.e2e.test_workflow_browser import PASSWORD, sign_in, type_body
+from tests.factories import ensure_roles, make_article, make_author, make_caption, make_section, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -138,3 +140,29 @@ def test_leaving_with_unsaved_changes_asks_first_but_saving_does_not(live_server
     page.wait_for_selector(".messagelist")
     assert asked == ["beforeunload"]  # saving left the page without asking
     assert Article.objects.get(pk=story.pk).kicker == "Kinh tế rừng"
+
+
+def test_captions_are_kept_and_restored_but_not_corrections(live_server, page):
+    """An editor's caption edit is autosaved by the caption's id and restored into its row; a correction's text,
+    another inline with its own ids, is not taken for a caption."""
+    ensure_roles()
+    editor = make_user("minh", password=PASSWORD, first_name="Lý", last_name="Minh")
+    editor.groups.set(Group.objects.filter(name=EDITOR.group))
+    article = make_article("Lễ hội Lồng tồng", section=make_section("Văn hóa"), status=Status.PUBLISHED,
+                           authors=[make_author("Hà Linh")])
+    Article.objects.filter(pk=article.pk).update(first_published_at=article.published_at)
+    caption = make_caption(article, text="Người dân xuống đồng.")
+    Correction.objects.create(article=article, text="Sửa tên xã.")
+    sign_in(page, live_server, "minh")
+    page.goto(change_url(live_server, article))
+    caption_box = page.locator("#captions-group textarea[name$='-text']").first
+    caption_box.fill("Người dân xuống đồng đầu năm.")
+    page.locator("#corrections-group textarea[name$='-text']").first.fill("Sửa tên xã và tên thôn.")
+    wait_for_status(page, SAVED)
+    draft = Draft.objects.get(user=editor, article=article)
+    assert draft.captions == {str(caption.pk): "Người dân xuống đồng đầu năm."}
+
+    page.goto(change_url(live_server, article))
+    page.locator("#nr-autosave-offer").get_by_role("button", name="Khôi phục").click()
+    assert page.locator("#captions-group textarea[name$='-text']").first.input_value() == "Người dân xuống đồng đầu năm."
+    assert page.locator("#corrections-group textarea[name$='-text']").first.input_value() == "Sửa tên xã."

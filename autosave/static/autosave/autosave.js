@@ -58,9 +58,11 @@ function newsroomAutosave() {
   }
 
   function captionRows() {
-    // Inline rows of the story's photos that exist in the database: "<prefix>-<n>-id" holds the caption's id.
+    // Rows of the story's captions that exist in the database: "<prefix>-<n>-id" holds the caption's id. Other
+    // inlines (corrections) have ids and a "text" too, from another table: only the captions' prefix counts.
+    const rowName = new RegExp("^" + panel.dataset.captionPrefix + "-\\d+-id$");
     return Array.from(form.querySelectorAll("input[name$='-id']"))
-      .filter((input) => /^[a-z_]+-\d+-id$/.test(input.name) && /^\d+$/.test(input.value))
+      .filter((input) => rowName.test(input.name) && /^\d+$/.test(input.value))
       .map((input) => ({id: input.value, text: form.elements.namedItem(input.name.replace(/-id$/, "-text"))}))
       .filter((row) => row.text && "value" in row.text);
   }

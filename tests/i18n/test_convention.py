@@ -13,6 +13,7 @@ A literal that is Vietnamese *data* rather than text shown to someone (a parsing
 the paper's default name) carries the comment `# i18n: data` on its line.
 """
 import ast
+import gettext
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -388,3 +389,24 @@ def test_project_msgids_do_not_change_what_django_shows():
             if entry.msgid and theirs is not None and entry.msgstrs and theirs != entry.msgstrs[0]:
                 clashes.append(f"{_relative(po)}: {entry.msgid!r} is {entry.msgstrs[0]!r} here, {theirs!r} in Django")
     assert clashes == [], "\n".join(clashes)
+
+
+@pytest.mark.parametrize("po", catalogues.project_po_files(), ids=_relative)
+def test_committed_mo_matches_its_po(po):
+    """The committed .mo (what Django reads; committed so `make run` needs no gettext) says what its .po says,
+    checked without GNU gettext, so a .po edited without `make messages` fails everywhere."""
+    mo = po.with_suffix(".mo")
+    assert mo.exists(), f"{_relative(mo)} is missing: run `make messages`"
+    with open(mo, "rb") as handle:
+        compiled = gettext.GNUTranslations(handle)._catalog
+    expected = {}
+    for entry in catalogues.read_po(po):
+        if not entry.msgid or entry.problem:
+            continue
+        key = catalogues.key(entry.context, entry.msgid)
+        if entry.plural is None:
+            expected[key] = entry.msgstrs[0]
+        else:
+            expected.update({(key, index): text for index, text in enumerate(entry.msgstrs)})
+    compiled = {key: value for key, value in compiled.items() if key != ""}
+    assert compiled == expected, f"{_relative(mo)} is stale: run `make messages` and commit it"

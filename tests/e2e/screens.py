@@ -37,6 +37,9 @@ PAGES = [
     ("admin-story-add", "phongvien", f"/{ADMIN}articles/article/add/"),
     ("admin-story-history", "bientap", "STORY_HISTORY"),
     ("admin-photo-list", "bientap", "PHOTO_LIST"),
+    # After two saves of the story form (the saves make the revisions these pages show):
+    ("admin-story-compare", "bientap", "STORY_COMPARE"),
+    ("admin-story-restore", "bientap", "STORY_RESTORE"),
 ]
 
 TEXT_SCRIPT = """() => {
@@ -70,6 +73,21 @@ def _resolve(page, base, path):
         page.goto(f"{base}/{ADMIN}articles/article/?o=1")
         href = page.locator("#result_list tbody tr th a").first.get_attribute("href")
         return href.replace("/change/", "/history/") if path == "STORY_HISTORY" else href
+    if path in ("STORY_COMPARE", "STORY_RESTORE"):
+        form = _resolve(page, base, "STORY_FORM")
+        history = form.replace("/change/", "/history/")
+        page.goto(base + history)
+        if page.locator("input[name=cu]").count() < 2:
+            for _ in range(2):
+                page.goto(base + form)
+                page.click("input[name=_continue]")
+                page.wait_for_load_state()
+            page.goto(base + history)
+        if path == "STORY_RESTORE":
+            return page.locator("td a.button").first.get_attribute("href")
+        page.click("#content-main form button[type=submit]")
+        page.wait_for_load_state()
+        return page.url.removeprefix(base)
     if path == "PHOTO_LIST":
         page.goto(f"{base}/{ADMIN}")
         link = page.locator("a[href*='/photo/']").first

@@ -38,7 +38,7 @@ class MoveForm(forms.Form):
         required=False,
         # What a datetime-local input sends, and what a person may type; read in the newsroom's time zone.
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
-        error_messages={"invalid": "Thời điểm đăng không hợp lệ; hãy chọn ngày và giờ, ví dụ 22/07/2026 08:30."},
+        error_messages={"invalid": _("The publish time is not valid; choose a date and a time, e.g. 22/07/2026 08:30.")},
     )
     version = forms.IntegerField(required=False, min_value=0)
 
@@ -163,16 +163,23 @@ class ArticleAdminForm(forms.ModelForm):
         saved = {name: getattr(current, name) for name, _ in COMPARED_FIELDS}
         self.conflict_rows = compare(saved, typed)
         editor = current.last_edited_by
-        name = display_name(editor) if editor else "người khác"
+        name = display_name(editor) if editor else _("someone else")
         self.conflict_editor = name
-        what, when = "đã sửa bài này", current.updated_at
+        when = current.updated_at
+        refusal = _("Not saved: %(name)s edited this story at %(when)s, after you opened it. What you typed is "
+                    "still in the fields below; the version just saved and what differs are in the “Saved version” "
+                    "box. Merge the two, then press Save again.")
+        params = {"name": name}
         # A workflow move also makes the form stale (workflow.py bumps the version): say who moved it.
         self.conflict_move = Transition.objects.filter(article_id=current.pk).order_by("-at", "-id").first()
         if self.conflict_move is not None and self.conflict_move.at >= current.updated_at:
             move = self.conflict_move
-            name, when = move.actor_name or "người khác", move.at
-            what = (f"đã “{ACTION_LABELS.get(move.action, move.action)}” (bài sang trạng thái "
-                    f"“{Status(move.to_status).label}”)")
+            when = move.at
+            refusal = _("Not saved: %(name)s pressed “%(move)s” (the story is now “%(status)s”) at %(when)s, after "
+                        "you opened it. What you typed is still in the fields below; the version just saved and what "
+                        "differs are in the “Saved version” box. Merge the two, then press Save again.")
+            params = {"name": move.actor_name or _("someone else"), "move": ACTION_LABELS.get(move.action, move.action),
+                      "status": Status(move.to_status).label}
         else:
             self.conflict_move = None
         # The next save starts from the version now shown: the writer has seen both texts and merged them.
@@ -180,10 +187,4 @@ class ArticleAdminForm(forms.ModelForm):
         data[self.add_prefix("version")] = str(current.version)
         self._show_what_the_sender_never_saw(data)
         self.data = data
-        raise forms.ValidationError(
-            "Chưa lưu: %(name)s %(what)s lúc %(when)s, sau khi bạn mở nó. Nội dung bạn gõ vẫn nằm "
-            "nguyên trong các ô dưới đây; bản vừa được lưu và chỗ khác nhau nằm trong khung “Bản đang lưu”. "
-            "Hãy gộp hai bản rồi bấm Lưu lần nữa.",
-            code="stale",
-            params={"name": name, "what": what, "when": vietnamese_datetime(when)},
-        )
+        raise forms.ValidationError(refusal, code="stale", params={**params, "when": vietnamese_datetime(when)})

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import quote
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .. import roles, workflow
 from ..models import Article, Transition
@@ -25,14 +26,14 @@ class TransitionAdmin(admin.ModelAdmin):
             return queryset
         return queryset.filter(article__in=Article.objects.visible_to(request.user).values("pk"))
 
-    @admin.display(description="bài viết", ordering="article_title")
+    @admin.display(description=_("story"), ordering="article_title")
     def article_link(self, transition):
         if transition.article_id is None:
             return transition.article_title
         url = reverse("admin:articles_article_change", args=[quote(transition.article_id)])
         return format_html('<a href="{}">{}</a>', url, transition.article_title)
 
-    @admin.display(description="thao tác", ordering="action")
+    @admin.display(description=_("move"), ordering="action")
     def action_label(self, transition):
         return workflow.ACTION_LABELS.get(transition.action, transition.action)
 

@@ -1,5 +1,6 @@
 """The story list's filters: the quick views of the desk (mine, waiting, scheduled) and by author."""
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Author, Byline, Status
 
@@ -10,7 +11,7 @@ class QuickViewFilter(admin.SimpleListFilter):
     WAITING = "cho-duyet"  # the review queue, listed oldest submission first (stories.ArticleAdmin)
 
     def lookups(self, request, model_admin):
-        return [("cua-toi", "Bài của tôi"), (self.WAITING, "Chờ duyệt"), ("hen-gio", "Hẹn giờ đăng")]
+        return [("cua-toi", _("My stories")), (self.WAITING, _("Waiting for review")), ("hen-gio", _("Scheduled"))]
 
     def queryset(self, request, queryset):
         if self.value() == "cua-toi":
@@ -28,7 +29,7 @@ class QuickViewFilter(admin.SimpleListFilter):
 
 
 class AuthorFilter(admin.SimpleListFilter):
-    title = "tác giả"
+    title = _("author")
     parameter_name = "tac-gia"
 
     def lookups(self, request, model_admin):

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 
 from .. import revisions, workflow
 from .base import StoryPagesMixin
@@ -35,7 +36,7 @@ class StoryHistoryMixin(StoryPagesMixin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": article,
-            "title": f"Lịch sử: {article.title}",
+            "title": _("History: %(title)s") % {"title": article.title},
             "versions": [(version, revisions.describe(version)) for version in versions],
             "transitions": list(article.transitions.select_related("actor")),
             "action_labels": workflow.ACTION_LABELS,
@@ -49,7 +50,7 @@ class StoryHistoryMixin(StoryPagesMixin):
         old = revisions.get_version(article, request.GET.get("cu"))
         new = revisions.get_version(article, request.GET.get("moi"))
         if old is None or new is None:
-            self.message_user(request, "Hãy chọn hai phiên bản của bài này để so sánh.", messages.WARNING)
+            self.message_user(request, _("Choose two versions of this story to compare."), messages.WARNING)
             return HttpResponseRedirect(reverse("admin:articles_article_history", args=[quote(article.pk)]))
         if old.revision.date_created > new.revision.date_created:
             old, new = new, old
@@ -57,7 +58,7 @@ class StoryHistoryMixin(StoryPagesMixin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": article,
-            "title": f"So sánh hai phiên bản: {article.title}",
+            "title": _("Compare two versions: %(title)s") % {"title": article.title},
             "old": old, "new": new,
             "old_label": revisions.describe(old), "new_label": revisions.describe(new),
             "rows": revisions.compare_versions(old, new),
@@ -69,7 +70,7 @@ class StoryHistoryMixin(StoryPagesMixin):
         article = self._visible_story(request, object_id)
         version = revisions.get_version(article, version_id)
         if version is None:
-            raise Http404("Không có phiên bản này.")
+            raise Http404(_("There is no such version."))
         if not workflow.can_edit(request.user, article):
             raise PermissionDenied
         if request.method == "POST":
@@ -78,15 +79,15 @@ class StoryHistoryMixin(StoryPagesMixin):
             except workflow.WorkflowError as error:
                 self.message_user(request, error.message, messages.ERROR)
             else:
-                self.message_user(request, f"Đã khôi phục phiên bản lưu lúc {revisions.describe(version)}. "
-                                           "Trạng thái bài không đổi.", messages.SUCCESS)
+                done = _("Restored the version saved at %(version)s. The story's status has not changed.")
+                self.message_user(request, done % {"version": revisions.describe(version)}, messages.SUCCESS)
             return HttpResponseRedirect(self._change_url(article))
         current = {name: getattr(article, name) for name, _ in revisions.COMPARED_FIELDS}
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": article,
-            "title": f"Khôi phục phiên bản: {article.title}",
+            "title": _("Restore a version: %(title)s") % {"title": article.title},
             "version": version,
             "version_label": revisions.describe(version),
             "rows": revisions.compare(current, version.field_dict),

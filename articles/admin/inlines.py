@@ -3,6 +3,8 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import roles, workflow
 from ..models import Byline, Caption, Correction
@@ -40,13 +42,14 @@ class CaptionInline(KnownChoicesInlineMixin, StoryInlineMixin, admin.TabularInli
     readonly_fields = ["thumbnail"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
 
-    @admin.display(description="ảnh")
+    @admin.display(description=gettext_lazy("photo"))
     def thumbnail(self, caption):
         if not caption.pk or not caption.photo_id:
             return "—"
         photo = caption.photo
         missing = photo.missing_metadata
-        warning = format_html('<br><span class="nr-warning">Thiếu: {}</span>', ", ".join(str(m) for m in missing)) \
+        warning = format_html('<br><span class="nr-warning">{}</span>', _("Missing: %(fields)s") % {
+            "fields": ", ".join(str(m) for m in missing)}) \
             if missing else ""
         return format_html('<img class="nr-thumb" src="{}" alt="{}" width="120" loading="lazy">{}',
                            photo.image.url, photo.alt_text, warning)

@@ -9,6 +9,8 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import presence, roles, workflow
 from ..forms import MoveForm
@@ -48,7 +50,7 @@ class StoryMovesMixin(StoryPagesMixin):
         return super().response_change(request, obj)
 
     def _save_and_move(self, request, obj):
-        self.message_user(request, f"Đã lưu bài “{obj.title}”.", messages.SUCCESS)
+        self.message_user(request, _("Saved “%(title)s”.") % {"title": obj.title}, messages.SUCCESS)
         # The story form has checked the version, the comment and the time before saving (ArticleAdminForm).
         self._move(request, obj, MoveForm(request.POST))
         return HttpResponseRedirect(self._change_url(obj))
@@ -113,7 +115,7 @@ class StoryMovesMixin(StoryPagesMixin):
         """Who sees the publish action (Django asks this for actions declaring permissions=["publish"])."""
         return roles.may_publish(request.user)
 
-    @admin.action(description="Duyệt và xuất bản các bài đã chọn", permissions=["publish"])
+    @admin.action(description=gettext_lazy("Approve and publish the chosen stories"), permissions=["publish"])
     def publish_selected(self, request, queryset):
         done, refused = 0, []
         for article in queryset:
@@ -123,6 +125,6 @@ class StoryMovesMixin(StoryPagesMixin):
             except workflow.WorkflowError as error:
                 refused.append(f"“{article.title}”: {error.message}")
         if done:
-            self.message_user(request, f"Đã xuất bản {done} bài.", messages.SUCCESS)
+            self.message_user(request, _("Published %(count)s stories.") % {"count": done}, messages.SUCCESS)
         for message in refused:
             self.message_user(request, message, messages.ERROR)

@@ -14,6 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from autosave.admin import AutosaveAdminMixin
 
@@ -49,15 +51,15 @@ class ArticleAdmin(AutosaveAdminMixin, StoryMovesMixin, StoryHistoryMixin, admin
     show_full_result_count = False
     paginator = EstimatedCountPaginator  # the unfiltered list's size from PostgreSQL's statistics, not COUNT(*)
     search_fields = ["search_title"]
-    search_help_text = "Tìm theo tiêu đề, gõ có dấu hay không dấu đều được."
+    search_help_text = gettext_lazy("Search by title, with or without diacritics.")
     ordering = ["-id"]
     autocomplete_fields = ["tags"]
     inlines = [BylineInline, CaptionInline, CorrectionInline]
     actions = ["publish_selected"]
     fieldsets = [
         (None, {"fields": ["title", "kicker", "sapo", "body"]}),
-        ("Phân loại", {"fields": ["section", "tags", "is_featured"]}),
-        ("Xuất bản", {"fields": ["status_badge", "slug", "published_at", "first_published_at",
+        (gettext_lazy("Classification"), {"fields": ["section", "tags", "is_featured"]}),
+        (gettext_lazy("Publication"), {"fields": ["status_badge", "slug", "published_at", "first_published_at",
                                  "created_by", "last_edited_by", "updated_at"]}),
     ]
     base_readonly_fields = ["status_badge", "first_published_at", "created_by", "last_edited_by", "updated_at"]
@@ -91,7 +93,7 @@ class ArticleAdmin(AutosaveAdminMixin, StoryMovesMixin, StoryHistoryMixin, admin
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
             # Another reporter's draft is not there for this user: 404, not a redirect with a hint.
-            raise Http404("Không tìm thấy bài viết, hoặc bạn không có quyền xem bài này.")
+            raise Http404(_("Story not found, or you may not see it."))
         return obj
 
     def has_change_permission(self, request, obj=None):
@@ -109,7 +111,7 @@ class ArticleAdmin(AutosaveAdminMixin, StoryMovesMixin, StoryHistoryMixin, admin
         return [(name, {**options, "fields": ["rendered_body" if f == "body" else f for f in options["fields"]]})
                 for name, options in fieldsets]
 
-    @admin.display(description="nội dung")
+    @admin.display(description=gettext_lazy("body"))
     def rendered_body(self, article):
         return format_html('<div class="nr-rendered-body">{}</div>', richtext.trusted(article.body))
 
@@ -148,23 +150,23 @@ class ArticleAdmin(AutosaveAdminMixin, StoryMovesMixin, StoryHistoryMixin, admin
 
     # Change list columns.
 
-    @admin.display(description="trạng thái", ordering="status")
+    @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_badge(self, article):
         if article.is_scheduled:
-            return format_html('<span class="nr-badge nr-badge--scheduled" title="{}">Hẹn giờ</span>',
-                               text.vietnamese_datetime(article.published_at))
+            return format_html('<span class="nr-badge nr-badge--scheduled" title="{}">{}</span>',
+                               text.vietnamese_datetime(article.published_at), pgettext("status badge", "Scheduled"))
         return format_html('<span class="nr-badge nr-badge--{}">{}</span>', article.status,
                            Status(article.status).label)
 
-    @admin.display(description="tác giả")
+    @admin.display(description=gettext_lazy("author"))
     def byline_names(self, article):
         return credit_line(article.bylines.all()) or "—"
 
-    @admin.display(description="xuất bản", ordering="published_at")
+    @admin.display(description=gettext_lazy("published"), ordering="published_at")
     def publish_time(self, article):
         return text.vietnamese_datetime(article.published_at) or "—"
 
-    @admin.display(description="người sửa cuối", ordering="last_edited_by__username")
+    @admin.display(description=gettext_lazy("last edited by"), ordering="last_edited_by__username")
     def last_editor(self, article):
         user = article.last_edited_by
         return display_name(user) if user else "—"
@@ -222,10 +224,10 @@ class ArticleAdmin(AutosaveAdminMixin, StoryMovesMixin, StoryHistoryMixin, admin
 
     def _revision_comment(self, form, formsets, change):
         if not change:
-            return "Tạo bài"
+            return _("Created the story")
         labels = [str(form.fields[name].label or name) for name in form.changed_data if name != "version"]
         labels += [str(formset.model._meta.verbose_name_plural) for formset in formsets if formset.has_changed()]
-        return "Sửa: " + ", ".join(labels) if labels else "Lưu, không đổi nội dung"
+        return _("Edited: %(fields)s") % {"fields": ", ".join(labels)} if labels else _("Saved, text unchanged")
 
     # Extra pages: the preview and the open form's heartbeat (history.py and moves.py add theirs).
 

@@ -25,7 +25,7 @@ LIBRARY_PAGE = 24  # photos the body editor's picker shows at once
 
 class PhotoForm(forms.ModelForm):
     upload = forms.FileField(
-        label=_("Tệp ảnh"), required=False,
+        label=_("Image file"), required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
 
@@ -40,8 +40,8 @@ class PhotoForm(forms.ModelForm):
             if self.instance.pk is not None:
                 self.fields["upload"].label = _("Real photo")
             self.fields["upload"].help_text = _(
-                "Ảnh JPEG, PNG hoặc WebP, tối đa %(mb)s MB và %(mp)s megapixel. Vị trí GPS và thông tin máy ảnh "
-                "được xóa khỏi mọi ảnh đăng công khai; tệp gốc chỉ biên tập viên xem được."
+                "A JPEG, PNG or WebP image of at most %(mb)s MB and %(mp)s megapixels. GPS positions and camera details "
+                "are removed from every public photo; only editors can see the original file."
             ) % {"mb": validation.max_bytes() // (1024 * 1024), "mp": validation.max_pixels() // 1_000_000}
 
     def clean_upload(self):
@@ -88,11 +88,11 @@ class BodyPhotoForm(PhotoForm):
 
 
 class MissingMetadataFilter(admin.SimpleListFilter):
-    title = _("thông tin bắt buộc")
+    title = _("required details")
     parameter_name = "thieu"
 
     def lookups(self, request, model_admin):
-        return [("1", _("Thiếu mô tả hoặc tác giả ảnh")), ("0", _("Đủ thông tin"))]
+        return [("1", _("Missing description or credit")), ("0", _("Complete"))]
 
     def queryset(self, request, queryset):
         missing = Q(alt_text="") | Q(credit="")
@@ -119,11 +119,11 @@ class PlaceholderFilter(admin.SimpleListFilter):
 
 
 class UsageFilter(admin.SimpleListFilter):
-    title = _("sử dụng")
+    title = _("use")
     parameter_name = "dung"
 
     def lookups(self, request, model_admin):
-        return [("1", _("Đã dùng trong bài")), ("0", _("Chưa dùng"))]
+        return [("1", _("Used in a story")), ("0", _("Not used"))]
 
     def queryset(self, request, queryset):
         # Only uses in stories this user may see count: others' drafts must not show through the filter.
@@ -153,8 +153,8 @@ class UsageInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
-    verbose_name = _("bài dùng ảnh này")
-    verbose_name_plural = _("bài dùng ảnh này")
+    verbose_name = _("story using this photo")
+    verbose_name_plural = _("stories using this photo")
 
     def get_queryset(self, request):
         return _visible_captions(request)
@@ -168,14 +168,14 @@ class UsageInline(admin.TabularInline):
     def has_view_permission(self, request, obj=None):
         return request.user.is_staff
 
-    @admin.display(description=_("bài viết"))
+    @admin.display(description=_("story"))
     def story(self, caption):
         return format_html(
             '<a href="{}">{}</a>', reverse("admin:articles_article_change", args=[caption.article_id]),
             caption.article.title,
         )
 
-    @admin.display(description=_("trạng thái"))
+    @admin.display(description=_("status"))
     def story_status(self, caption):
         return caption.article.get_status_display()
 
@@ -188,7 +188,7 @@ class PhotoAdmin(admin.ModelAdmin):
     list_filter = [PlaceholderFilter, MissingMetadataFilter, UsageFilter, "format"]
     # Captions are searched too, but only in stories the user may see (get_search_results).
     search_fields = ["alt_text", "credit", "original_filename"]
-    search_help_text = _("Tìm theo mô tả ảnh, tác giả ảnh, chú thích trong bài hoặc tên tệp gốc.")
+    search_help_text = _("Search by description, credit, caption in a story or original file name.")
     date_hierarchy = "uploaded_at"
     list_per_page = 50
     inlines = [UsageInline]
@@ -241,7 +241,7 @@ class PhotoAdmin(admin.ModelAdmin):
             fieldsets.append((_("Placeholder: upload the real photo"), {"fields": ["upload"], "description": _(
                 "The importer made this picture because the scraped story named a photo it did not save. Upload "
                 "the real photo here and write who took it: every story using it then shows the real photo.")}))
-        return [*fieldsets, (_("Tệp"), {"fields": details})]
+        return [*fieldsets, (_("Files"), {"fields": details})]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -260,7 +260,8 @@ class PhotoAdmin(admin.ModelAdmin):
         twins = Photo.objects.filter(checksum=obj.checksum).exclude(pk=obj.pk).order_by("pk")[:3]
         if twins:
             self.message_user(request, format_html(
-                "Tệp này đã có trong thư viện: {}. Nếu tải lên nhầm, hãy xóa ảnh vừa tạo và dùng ảnh cũ.",
+                _("This file is already in the library: {}. If you uploaded it by mistake, delete the new photo and "
+                  "use the old one."),
                 format_html_join(", ", '<a href="{}">#{}</a>', (
                     (reverse("admin:photos_photo_change", args=[twin.pk]), twin.pk) for twin in twins)),
             ), level=messages.WARNING)
@@ -332,11 +333,11 @@ class PhotoAdmin(admin.ModelAdmin):
             raise PermissionDenied
         photo = self.get_object(request, unquote(object_id))
         if photo is None or not photo.original:
-            raise Http404(_("Không có tệp gốc của ảnh này."))
+            raise Http404(_("This photo has no original file."))
         try:
             handle = photo.original.open("rb")
         except (FileNotFoundError, OSError):
-            raise Http404(_("Không tìm thấy tệp gốc trong kho lưu trữ.")) from None
+            raise Http404(_("The original file was not found in storage.")) from None
         response = FileResponse(
             handle, as_attachment=True, filename=validation.download_name(photo),
             content_type=validation.CONTENT_TYPES.get(photo.format, "application/octet-stream"),
@@ -346,14 +347,14 @@ class PhotoAdmin(admin.ModelAdmin):
         response["Cache-Control"] = "private, no-store"
         return response
 
-    @admin.display(description=_("ảnh"))
+    @admin.display(description=_("photo"))
     def thumbnail(self, photo):
         url = renditions.thumbnail_url(photo)
         if not url:
             return "-"
         return format_html('<img src="{}" alt="" width="120" loading="lazy" style="height:auto">', url)
 
-    @admin.display(description=_("xem trước"))
+    @admin.display(description=_("preview"))
     def preview(self, photo):
         sources = renditions.picture(photo)
         if sources is None:
@@ -363,27 +364,27 @@ class PhotoAdmin(admin.ModelAdmin):
             sources.src, sources.jpeg_srcset, photo.alt_text,
         )
 
-    @admin.display(description=_("mô tả ảnh"), ordering="alt_text")
+    @admin.display(description=_("photo description"), ordering="alt_text")
     def description(self, photo):
         flag = format_html('<strong class="photo-placeholder">{}</strong> ', _("Placeholder")) if photo.is_placeholder else ""
         if photo.alt_text:
             return format_html("{}{}", flag, photo.alt_text)
-        return format_html('{}<span style="color:#ba2121">{}</span> {}', flag, _("Thiếu mô tả"), photo.original_filename)
+        return format_html('{}<span style="color:#ba2121">{}</span> {}', flag, _("No description"), photo.original_filename)
 
-    @admin.display(description=_("kích thước"))
+    @admin.display(description=_("dimensions"))
     def dimensions(self, photo):
         return f"{photo.width} × {photo.height}" if photo.width else "-"
 
-    @admin.display(description=_("dung lượng"))
+    @admin.display(description=_("file size"))
     def size(self, photo):
         published = f"{validation.megabytes(photo.file_size)} MB" if photo.file_size else "-"
         try:
             original = f"{validation.megabytes(photo.original.size)} MB" if photo.original else "-"
         except OSError:
-            original = "không tìm thấy"
-        return _("bản đăng: %(published)s; bản gốc: %(original)s") % {"published": published, "original": original}
+            original = _("not found")
+        return _("published: %(published)s; original: %(original)s") % {"published": published, "original": original}
 
-    @admin.display(description=_("dùng trong bài"))
+    @admin.display(description=_("used in"))
     def used_in(self, photo):
         uses = getattr(photo, "visible_uses", [])  # prefetched in get_queryset: no query per row
         if not uses:
@@ -397,13 +398,13 @@ class PhotoAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.display(description=_("tệp gốc"))
+    @admin.display(description=_("original file"))
     def original_link(self, photo):
         if not photo.original:
             return "-"
         return format_html(
             '<a href="{}">{}</a>', reverse("admin:photos_photo_original", args=[photo.pk]),
-            _("Tải tệp gốc (còn nguyên EXIF/GPS, không đăng công khai)"),
+            _("Download the original file (EXIF/GPS intact, never published)"),
         )
 
 

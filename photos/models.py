@@ -17,24 +17,24 @@ from .storage import original_upload_to, photo_upload_to, private_storage, rendi
 class Photo(NormalizedTextMixin, models.Model):
     # The public master: orientation applied, metadata stripped. The upload itself goes to `original`.
     image = models.ImageField(
-        _("ảnh"), upload_to=photo_upload_to, width_field="width", height_field="height", max_length=255,
+        _("image"), upload_to=photo_upload_to, width_field="width", height_field="height", max_length=255,
     )
     original = models.FileField(
-        _("bản gốc"), upload_to=original_upload_to, storage=private_storage, blank=True, max_length=255,
-        help_text=_("Tệp gốc như khi tải lên, chỉ biên tập viên xem được."),
+        _("original"), upload_to=original_upload_to, storage=private_storage, blank=True, max_length=255,
+        help_text=_("The file as uploaded; only editors can see it."),
     )
-    original_filename = models.CharField(_("tên tệp gốc"), max_length=255, blank=True)
-    format = models.CharField(_("định dạng"), max_length=10, blank=True)
-    width = models.PositiveIntegerField(_("rộng"), null=True, blank=True, editable=False)
-    height = models.PositiveIntegerField(_("cao"), null=True, blank=True, editable=False)
-    file_size = models.PositiveIntegerField(_("dung lượng (byte)"), null=True, blank=True, editable=False)
+    original_filename = models.CharField(_("original file name"), max_length=255, blank=True)
+    format = models.CharField(_("format"), max_length=10, blank=True)
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True, editable=False)
+    file_size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True, editable=False)
     checksum = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     alt_text = models.CharField(
-        _("mô tả ảnh (alt)"), max_length=300, blank=True,
-        help_text=_("Mô tả nội dung ảnh cho người khiếm thị và công cụ tìm kiếm."),
+        _("alt text"), max_length=300, blank=True,
+        help_text=_("What the photo shows, for blind readers and search engines."),
     )
     credit = models.CharField(
-        _("tác giả ảnh"), max_length=200, blank=True, help_text=_("Người chụp hoặc hãng ảnh, ví dụ: “Ảnh: Nông Vui”."),
+        _("photo credit"), max_length=200, blank=True, help_text=_("The photographer or agency, e.g. “Photo: Nong Vui”."),
     )
     is_placeholder = models.BooleanField(
         _("placeholder"), default=False, editable=False,
@@ -42,28 +42,28 @@ class Photo(NormalizedTextMixin, models.Model):
                     "library until a real photo replaces it."),
     )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"), null=True, blank=True,
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
-    uploaded_at = models.DateTimeField(_("thời điểm tải lên"), default=timezone.now, editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
 
     class Meta:
         db_table = "articles_photo"
         ordering = ["-uploaded_at"]
-        verbose_name = _("ảnh")
-        verbose_name_plural = _("thư viện ảnh")
+        verbose_name = _("photo")
+        verbose_name_plural = _("photo library")
 
     def __str__(self):
-        return self.alt_text or self.original_filename or f"Ảnh #{self.pk}"
+        return self.alt_text or self.original_filename or _("Photo #%(id)s") % {"id": self.pk}
 
     @property
     def missing_metadata(self):
         """The fields a story cannot be published without, as labels."""
         missing = []
         if not self.alt_text.strip():
-            missing.append(_("mô tả ảnh (alt)"))
+            missing.append(_("alt text"))
         if not self.credit.strip():
-            missing.append(_("tác giả ảnh"))
+            missing.append(_("photo credit"))
         return missing
 
 

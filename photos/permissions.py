@@ -7,13 +7,16 @@ upload that no story uses yet; author portraits and photos of stories past the d
 The photo library is the one part of this app that knows about stories: a photo is used by a story through
 articles.Caption.
 """
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from articles import roles, workflow
 from articles.models import Article, Author, Caption, Status
 
 from .models import Photo
 
 # The photo's own words, as the story history names them.
-METADATA_FIELDS = {"alt_text": "mô tả ảnh", "credit": "tác giả ảnh"}
+METADATA_FIELDS = {"alt_text": gettext_lazy("photo description"), "credit": gettext_lazy("photo credit")}
 
 
 def stories_using(photo: Photo):
@@ -57,10 +60,10 @@ def can_change(user, photo: Photo) -> bool:
 
 
 def _shown(value) -> str:
-    return "trống" if value in (None, "") else f"“{value}”"
+    return _("empty") if value in (None, "") else f"“{value}”"
 
 
 def describe_change(photo: Photo, changes: dict) -> str:
     """'Sửa ảnh #12: tác giả ảnh “A” → “B”' for a story's revision list."""
     parts = [f"{METADATA_FIELDS[name]} {_shown(old)} → {_shown(new)}" for name, (old, new) in changes.items()]
-    return f"Sửa ảnh #{photo.pk}: " + "; ".join(parts)
+    return _("Edited photo #%(id)s: %(changes)s") % {"id": photo.pk, "changes": "; ".join(parts)}

@@ -9,6 +9,7 @@ from pathlib import Path
 import reversion
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from articles import text
 
@@ -77,7 +78,7 @@ def photo_from_path(path, *, alt_text: str, credit: str, uploaded_by=None) -> Ph
         with path.open("rb") as handle:
             checked = check_upload(handle, original_filename=path.name)
     except OSError:
-        raise PhotoRejected("Không đọc được tệp ảnh %(name)s." % {"name": path.name}, code="unreadable") from None
+        raise PhotoRejected(_("The photo file %(name)s cannot be read.") % {"name": path.name}, code="unreadable") from None
     return existing_photo(checked, alt_text, credit) or photo_create(
         file=checked, uploaded_by=uploaded_by, alt_text=alt_text, credit=credit
     )
@@ -101,7 +102,7 @@ def photo_update(*, photo: Photo, by, before: dict) -> Photo:
     Raises PermissionDenied when `by` may not change this photo.
     """
     if not permissions.can_change(by, photo):
-        raise PermissionDenied("Bạn không có quyền sửa ảnh này.")
+        raise PermissionDenied(_("You may not edit this photo."))
     changes = {
         name: (before.get(name), getattr(photo, name))
         for name in permissions.METADATA_FIELDS if before.get(name) != getattr(photo, name)
@@ -124,7 +125,7 @@ def photo_replace(*, photo: Photo, checked: CheckedImage, by) -> Photo:
     """Put a real upload in a placeholder's place: every story using it shows the new photo; the placeholder's
     files go once this is committed. Raises PermissionDenied when `by` may not change the photo."""
     if not permissions.can_change(by, photo):
-        raise PermissionDenied("Bạn không có quyền sửa ảnh này.")
+        raise PermissionDenied(_("You may not edit this photo."))
     old_files = [(r.file.storage, r.file.name) for r in photo.renditions.all()]
     old_files += [(fieldfile.storage, fieldfile.name) for fieldfile in (photo.image, photo.original) if fieldfile]
     photo.renditions.all().delete()

@@ -18,6 +18,7 @@ from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import LazyObject, empty
+from django.utils.translation import gettext_lazy as _
 
 from .validation import PhotoRejected
 
@@ -30,9 +31,9 @@ class PhotoNotStored(PhotoRejected):
     """A good photo the storage refused (read-only or full disk, an object store saying no); nothing was kept."""
 
 
-NOT_STORED_MESSAGE = (
-    "Không lưu được ảnh vào kho lưu trữ (ổ đĩa đầy, không có quyền ghi hoặc kho ảnh đang lỗi). Ảnh chưa được "
-    "thêm vào thư viện; hãy thử lại sau ít phút hoặc báo bộ phận kỹ thuật."
+NOT_STORED_MESSAGE = _(
+    "The photo could not be written to storage (a full disk, no permission to write, or the photo store is "
+    "failing). It has not been added to the library; try again in a few minutes or tell the technical team."
 )
 
 

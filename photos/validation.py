@@ -16,6 +16,8 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from articles import text
@@ -113,14 +115,17 @@ def _read(file) -> bytes:
     if len(data) > limit:
         raise _too_big(len(data), limit)
     if not data:
-        raise PhotoRejected("Tệp tải lên rỗng, không có dữ liệu ảnh.", code="empty")
+        raise PhotoRejected(_("The uploaded file is empty; there is no image in it."), code="empty")
     return data
 
 
 def _too_big(size, limit):
     return PhotoRejected(
-        "Tệp ảnh nặng hơn giới hạn %(limit)s MB (tệp này: %(size)s MB). Hãy giảm kích thước ảnh rồi tải lại."
-        % {"limit": megabytes(limit), "size": megabytes(size) if size > limit + 1024 else f"hơn {megabytes(limit)}"},
+        _("The photo file is over the limit of %(limit)s MB (this one: %(size)s MB). Make the photo smaller and "
+          "upload it again.") % {
+            "limit": megabytes(limit),
+            "size": megabytes(size) if size > limit + 1024 else _("more than %(limit)s") % {"limit": megabytes(limit)},
+        },
         code="too_big",
     )
 
@@ -129,27 +134,28 @@ def _too_many_pixels(width=None, height=None, pixels=None):
     limit = max_pixels() // 1_000_000 or 1
     if width and height:
         message = (
-            "Ảnh có kích thước %(w)s × %(h)s điểm ảnh, vượt giới hạn %(limit)s megapixel. "
-            "Hãy thu nhỏ ảnh rồi tải lại." % {"w": width, "h": height, "limit": limit}
+            _("The photo is %(w)s × %(h)s pixels, over the limit of %(limit)s megapixels. Make it smaller and upload it "
+            "again.") % {"w": width, "h": height, "limit": limit}
         )
     elif pixels:
-        message = "Ảnh có %(mp)s megapixel, vượt giới hạn %(limit)s megapixel." % {
+        message = _("The photo has %(mp)s megapixels, over the limit of %(limit)s megapixels.") % {
             "mp": pixels // 1_000_000, "limit": limit}
     else:
-        message = "Ảnh có quá nhiều điểm ảnh (vượt giới hạn %(limit)s megapixel)." % {"limit": limit}
+        message = _("The photo has too many pixels (over the limit of %(limit)s megapixels).") % {"limit": limit}
     return PhotoRejected(message, code="too_many_pixels")
 
 
 NOT_AN_IMAGE = PhotoRejected(
-    "Tệp này không phải ảnh JPEG, PNG hoặc WebP. Hệ thống kiểm tra nội dung tệp, không dựa vào tên tệp; "
-    "SVG, HTML, GIF, HEIC và các loại tệp khác không được nhận.",
+    gettext_lazy("This file is not a JPEG, PNG or WebP image. The system checks what the file holds, not its name; "
+    "SVG, HTML, GIF, HEIC and other kinds of file are not accepted."),
     code="not_an_image",
 )
 ANIMATED = PhotoRejected(
-    "Ảnh động (nhiều khung hình) chưa được hỗ trợ. Hãy tải lên một ảnh tĩnh.", code="animated"
+    gettext_lazy("Animated images (several frames) are not supported yet. Upload a still image."), code="animated"
 )
 CORRUPT = PhotoRejected(
-    "Tệp ảnh bị hỏng hoặc không đầy đủ (có thể do tải lên bị gián đoạn). Hãy tải lại tệp gốc.", code="corrupt"
+    gettext_lazy("The photo file is damaged or incomplete (perhaps the upload was cut off). Upload the original again."),
+    code="corrupt"
 )
 
 

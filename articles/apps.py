@@ -8,11 +8,11 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        """Wire the app's signal handlers and checks, here rather than as a side effect of importing a module."""
+        """Wire the app's signal handlers, revisions and checks, here rather than as a side effect of an import."""
         from django.core import checks
         from django.db.models.signals import post_migrate, pre_save
 
-        from . import caching, models, richtext, roles, urlspace
+        from . import caching, models, revisions, richtext, roles, urlspace
 
         # After auth's own post_migrate handler has made the permissions: a permission added to a role reaches
         # databases migrated before it was added.
@@ -20,6 +20,8 @@ class ArticlesConfig(AppConfig):
         # Raw saves (a django-reversion revert, loaddata) skip Article.save(): the body is cleaned on them too.
         pre_save.connect(richtext.sanitize_body_before_save, sender=models.Article,
                          dispatch_uid="richtext-sanitize-body")
+        # Every save in a revision block keeps the story with its bylines and captions.
+        revisions.register_models()
         # The public page cache purges on every change to what the public sees.
         caching.listen_for_changes()
         # Fixed paths are routed before the section pattern that would answer them first.

@@ -28,13 +28,16 @@ from .signals import announce_article_changed
 from .people import display_name
 from .text import vietnamese_datetime
 
-if not reversion.is_registered(Article):
-    # search_* are derived from the text on every save; storing them again would only double the size.
-    reversion.register(Article, follow=["bylines", "captions"], exclude=["search_title", "search_body"])
-if not reversion.is_registered(Byline):
-    reversion.register(Byline)
-if not reversion.is_registered(Caption):
-    reversion.register(Caption)
+
+def register_models():
+    """Tell django-reversion what a story's revision holds (called once, from ArticlesConfig.ready())."""
+    if not reversion.is_registered(Article):
+        # search_* are derived from the text on every save; storing them again would only double the size.
+        reversion.register(Article, follow=["bylines", "captions"], exclude=["search_title", "search_body"])
+    for model in (Byline, Caption):
+        if not reversion.is_registered(model):
+            reversion.register(model)
+
 
 # What a restore leaves as it is: every other concrete field of Article is put back (restored_fields()), so a
 # field added to the story is restored unless it is named here with its reason.

@@ -367,4 +367,7 @@ def public_page(view=None, *, parameters=(), shared=True):
         response["X-Page-Cache"] = "miss"
         return _public_headers(request, response, entry, now)
 
+    # What the view declared, for the test that finds every public route in the URL conf (tests/articles/
+    # test_caching.py); functools.wraps carries it through read_only() and other wrappers.
+    wrapped.public_page_parameters = parameters
     return wrapped

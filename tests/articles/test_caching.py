@@ -415,3 +415,30 @@ def test_a_page_that_sets_a_visitor_cookie_on_the_way_out_is_not_cached(db, clie
         response = page(request)
         assert response.status_code == 200
         assert "X-Page-Cache" not in response or response["X-Page-Cache"] != "hit"
+
+
+def public_routes(patterns=None, prefix=""):
+    """(path, view) of every route outside the admin, read from the URL conf, so a new page cannot be missed.
+
+    The API's routes are Django Ninja's dispatchers, which call each endpoint's own public_page
+    (api/views.py); its tests check their cache headers.
+    """
+    from django.conf import settings
+    from django.urls import URLResolver, get_resolver
+
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if route.startswith(settings.ADMIN_PATH):
+            continue
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace != "api":
+                yield from public_routes(pattern.url_patterns, route)
+        else:
+            yield route, pattern.callback
+
+
+def test_every_public_route_goes_through_the_page_cache():
+    """Each public view is a public_page and so declares the query parameters it reads (the rest are cut off)."""
+    routes = dict(public_routes())
+    assert {"", "tim-kiem/", "robots.txt", "<slug:section>/<slug:slug>/"} <= set(routes)
+    assert [route for route, view in routes.items() if not hasattr(view, "public_page_parameters")] == []

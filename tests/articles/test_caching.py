@@ -427,7 +427,7 @@ def public_routes(patterns=None, prefix=""):
     from django.urls import URLResolver, get_resolver
 
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        route = prefix + str(pattern.pattern)
+        route = prefix + str(pattern.pattern).removeprefix("^")
         if route.startswith(settings.ADMIN_PATH):
             continue
         if isinstance(pattern, URLResolver):

@@ -12,7 +12,7 @@ class ArticlesConfig(AppConfig):
         from django.core import checks
         from django.db.models.signals import post_migrate, pre_save
 
-        from . import caching, models, revisions, richtext, roles, urlspace
+        from . import caching, models, revisions, richtext, roles, search, urlspace
 
         # After auth's own post_migrate handler has made the permissions: a permission added to a role reaches
         # databases migrated before it was added.
@@ -26,3 +26,5 @@ class ArticlesConfig(AppConfig):
         caching.listen_for_changes()
         # Fixed paths are routed before the section pattern that would answer them first.
         checks.register(urlspace.check_url_space, checks.Tags.urls)
+        # Search reads captions, photo credits and bylines: their changes reach the story's searchable text.
+        search.connect_signals()

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 # Migration 0001 made the photo tables while they were this app's, and names these callables by this path.
@@ -245,8 +244,8 @@ class Article(NormalizedTextMixin, models.Model):
                 self.title, lambda s: Article.objects.filter(slug=s).exclude(pk=self.pk).exists(), max_length=220,
             )
         self.search_title = text.fold(self.title)
-        # A space before every tag: "<p>Bắc</p><p>Kạn</p>" is two words, not "backan".
-        self.search_body = text.fold(" ".join([self.kicker, self.sapo, strip_tags(self.body.replace("<", " <"))]))
+        # The story's own text; search.py adds its captions, photo credits and byline names once they are saved.
+        self.search_body = text.fold_story(self.kicker, self.sapo, self.body)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"title", "kicker", "sapo", "body"} & set(update_fields):
             kwargs["update_fields"] = set(update_fields) | {"search_title", "search_body"}

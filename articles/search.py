@@ -1,13 +1,18 @@
 """Searching published stories, with or without Vietnamese diacritics.
 
 Both the stories and the query are folded with text.fold ("Đại hội Đảng" -> "dai hoi dang"), so
-diacritics and case never matter. Results come in two tiers, each newest first: stories whose title
-holds every word, then stories that hold every word in their kicker, sapo or body.
+diacritics and case never matter. A story's searchable text is every word a reader sees of it: title,
+kicker, sapo, body, the captions and credits of its photos and the names on its byline (story_text;
+kept in step by the receivers at the end of this module, connected in ArticlesConfig.ready).
+
+Results come in tiers, each newest first: the words standing together in the title, all the words in the
+title, the words standing together anywhere else, then the words scattered through the story.
 
 On PostgreSQL the match runs on the stored, GIN-indexed tsvector `search_document` (migration 0003),
 made from the first 500,000 folded characters of the story (migration 0005: PostgreSQL cannot index more
-than 1 MB of words per row, so the rest of a long data table is stored but not found); elsewhere it falls
-back to LIKE on the folded columns, over the whole text.
+than 1 MB of words per row, so the rest of a long data table is stored but not found); since migration
+0010 the vectors keep word positions, which phrase matching (`<->`) needs. Elsewhere it falls back to LIKE
+on the folded columns, over the whole text.
 """
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -53,40 +58,61 @@ def search_words(raw) -> list[str]:
     return words[:MAX_WORDS]
 
 
-def _postgres_match(words, title_only=False, negate=False):
+def _postgres_match(words, title_only=False, negate=False, phrase=False):
     # Words are [a-z0-9]+ (text.fold guarantees it), so the tsquery text cannot carry operators;
     # it still travels as a parameter.
     column = "search_title_document" if title_only else "search_document"
     sql = f"articles_article.{column} @@ to_tsquery('simple'::regconfig, %s)"
-    return RawSQL(f"NOT ({sql})" if negate else sql, [" & ".join(words)], output_field=BooleanField())
+    query = (" <-> " if phrase else " & ").join(words)
+    return RawSQL(f"NOT ({sql})" if negate else sql, [query], output_field=BooleanField())
 
 
 def _fallback_word(column, word):
-    # The folded columns hold single-space separated words: match whole words, not substrings.
+    # The folded columns hold single-space separated words: match whole words (or a run of whole words, a
+    # phrase), not substrings.
     return (Q(**{column: word}) | Q(**{f"{column}__startswith": f"{word} "})
             | Q(**{f"{column}__endswith": f" {word}"}) | Q(**{f"{column}__contains": f" {word} "}))
 
 
-def _fallback_match(words, title_only=False):
+def _fallback_match(words, title_only=False, phrase=False):
     condition = Q()
-    for word in words:
+    for word in [" ".join(words)] if phrase else words:
         in_title = _fallback_word("search_title", word)
         condition &= in_title if title_only else (in_title | _fallback_word("search_body", word))
     return condition
 
 
-def matching(queryset, words, *, title_only=False):
-    """queryset narrowed to stories holding every word (in the title only, if asked)."""
+def _filtered(queryset, words, *, title_only=False, phrase=False, negate=False):
     if connection.vendor == "postgresql":
-        return queryset.filter(_postgres_match(words, title_only))
-    return queryset.filter(_fallback_match(words, title_only))
+        return queryset.filter(_postgres_match(words, title_only, negate=negate, phrase=phrase))
+    condition = _fallback_match(words, title_only, phrase=phrase)
+    return queryset.exclude(condition) if negate else queryset.filter(condition)
+
+
+def matching(queryset, words, *, title_only=False, phrase=False):
+    """queryset narrowed to stories holding every word (in the title only, side by side in order, if asked)."""
+    return _filtered(queryset, words, title_only=title_only, phrase=phrase)
 
 
 def matching_outside_title(queryset, words):
     """queryset narrowed to stories holding every word, but not all of them in the title."""
-    if connection.vendor == "postgresql":
-        return queryset.filter(_postgres_match(words)).filter(_postgres_match(words, title_only=True, negate=True))
-    return queryset.filter(_fallback_match(words)).exclude(_fallback_match(words, title_only=True))
+    return _filtered(matching(queryset, words), words, title_only=True, negate=True)
+
+
+def ranked_tiers(queryset, words) -> list:
+    """queryset split into disjoint tiers, best first: the words together in the title, all in the title, the
+    words together elsewhere, the words scattered. One word is its own phrase: two tiers."""
+    in_title = matching(queryset, words, title_only=True)
+    elsewhere = matching_outside_title(queryset, words)
+    if len(words) == 1:
+        return [in_title, elsewhere]
+    together = dict(title_only=True, phrase=True)
+    return [
+        matching(in_title, words, **together),
+        _filtered(in_title, words, **together, negate=True),
+        matching(elsewhere, words, phrase=True),
+        _filtered(elsewhere, words, phrase=True, negate=True),
+    ]
 
 
 def _ordered(queryset):
@@ -129,7 +155,7 @@ def newest_ids(queryset, limit) -> list[int]:
 
 
 def search(raw_query, page: int = 1) -> SearchResults:
-    """One page of published stories matching raw_query: title matches first, then the rest, newest first."""
+    """One page of published stories matching raw_query, by tier (ranked_tiers), each tier newest first."""
     words = search_words(raw_query)
     page = max(1, min(page, MAX_PAGES))
     results = SearchResults(query=text.normalize(str(raw_query or "")[:MAX_QUERY_CHARS]), words=words, page=page)
@@ -139,15 +165,14 @@ def search(raw_query, page: int = 1) -> SearchResults:
     published = Article.objects.published()
     start = (page - 1) * PAGE_SIZE
     wanted = start + PAGE_SIZE + 1  # one more than the page, to know whether another page follows
-    # Ids only: at most MAX_PAGES * PAGE_SIZE of them, read from the index and the primary key.
-    title_ids = newest_ids(matching(published, words, title_only=True), wanted)
-    ids = title_ids[start:wanted]
-    if len(title_ids) < wanted:
-        # Every title match is known; the page continues with the stories matching elsewhere.
-        body_start = max(0, start - len(title_ids))
-        body_count = wanted - start - len(ids)
-        body_ids = newest_ids(matching_outside_title(published, words), body_start + body_count)
-        ids += body_ids[body_start:]
+    # Ids only: at most MAX_PAGES * PAGE_SIZE of them, read from the index and the primary key. A tier is
+    # asked only while the tiers before it hold fewer than the page needs.
+    ranked = []
+    for tier in ranked_tiers(published, words):
+        ranked += newest_ids(tier, wanted - len(ranked))
+        if len(ranked) >= wanted:
+            break
+    ids = ranked[start:wanted]
     results.has_next = len(ids) > PAGE_SIZE and page < MAX_PAGES
     ids = ids[:PAGE_SIZE]
     if ids:
@@ -155,3 +180,61 @@ def search(raw_query, page: int = 1) -> SearchResults:
         by_id = {a.id: a for a in stories}
         results.stories = [by_id[i] for i in ids if i in by_id]
     return results
+
+
+# --- Keeping the searchable text in step ---------------------------------------------------------------------
+
+def story_text(article) -> str:
+    """Every word a reader sees of the story, folded: its text, its photos' captions and credits, its byline."""
+    from .models import Byline, Caption
+
+    captions = Caption.objects.filter(article_id=article.pk).order_by("position", "order", "id")
+    photo_words = [word for pair in captions.values_list("text", "photo__credit") for word in pair if word]
+    names = Byline.objects.filter(article_id=article.pk).order_by("order", "id").values_list("author__name", flat=True)
+    return text.fold_story(article.kicker, article.sapo, article.body, *photo_words, *names)
+
+
+def reindex(stories) -> int:
+    """Store story_text again for the stories of `stories` (a queryset) whose stored copy differs; the count."""
+    changed = 0
+    for article in stories.only("id", "kicker", "sapo", "body", "search_body").order_by().iterator(chunk_size=200):
+        folded = story_text(article)
+        if folded != article.search_body:
+            # An UPDATE, not save(): the searchable copy is not an edit (no version, no revision, no purge).
+            changed += Article.objects.filter(pk=article.pk).update(search_body=folded)
+    return changed
+
+
+def _story_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        reindex(Article.objects.filter(pk=instance.pk))
+
+
+def _part_changed(sender, instance, raw=False, **kwargs):
+    if not raw:  # a caption or byline: its story
+        reindex(Article.objects.filter(pk=instance.article_id))
+
+
+def _author_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        reindex(Article.objects.filter(bylines__author=instance).distinct())
+
+
+def _photo_saved(sender, instance, raw=False, **kwargs):
+    if not raw and instance.pk is not None:
+        reindex(Article.objects.filter(captions__photo=instance).distinct())
+
+
+def connect_signals():
+    """Re-read a story's searchable text whenever any part a reader sees of it is saved or removed."""
+    from django.db.models.signals import post_delete, post_save
+
+    from .models import Author, Byline, Caption
+
+    photo_model = Caption._meta.get_field("photo").related_model  # wherever the photo library lives
+    post_save.connect(_story_saved, sender=Article, dispatch_uid="search-story")
+    for part in (Byline, Caption):
+        post_save.connect(_part_changed, sender=part, dispatch_uid=f"search-save-{part.__name__}")
+        post_delete.connect(_part_changed, sender=part, dispatch_uid=f"search-delete-{part.__name__}")
+    post_save.connect(_author_saved, sender=Author, dispatch_uid="search-author")
+    post_save.connect(_photo_saved, sender=photo_model, dispatch_uid="search-photo")

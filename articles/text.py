@@ -36,6 +36,14 @@ def fold(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", ascii_only.lower()).split())
 
 
+def fold_story(kicker: str, sapo: str, body_html: str, *more: str) -> str:
+    """A story's searchable words, folded: its kicker, sapo, body text and whatever else readers see (`more`)."""
+    from django.utils.html import strip_tags
+
+    # A space before every tag: "<p>Bắc</p><p>Kạn</p>" is two words, not "backan".
+    return fold(" ".join([kicker, sapo, strip_tags((body_html or "").replace("<", " <")), *more]))
+
+
 def slugify(text: str, max_length: int = 200) -> str:
     """ASCII slug that keeps every Vietnamese letter: 'Đại hội Đảng bộ' -> 'dai-hoi-dang-bo'."""
     slug = _NON_SLUG.sub("-", fold(text)).strip("-")

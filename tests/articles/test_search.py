@@ -98,10 +98,10 @@ def test_search_page_query_count_is_fixed(client, django_assert_max_num_queries)
     for n in range(30):
         published(f"Tin thời tiết {n}", section=section, body="<p>Trời mưa to ở Ba Bể.</p>")
     client.get("/robots.txt")
-    # At most: per tier (title, rest) one query on the newest stories and, for rare words, one on the GIN
-    # index with its planner switches (2 statements, plus a savepoint pair inside the test's transaction);
-    # then the stories with bylines, lead photos and renditions.
-    with django_assert_max_num_queries(16):
+    # At most: per tier (four for several words: together or not, in the title or not) one query on the newest
+    # stories and, for rare words, one on the GIN index with its planner switches (2 statements, plus a
+    # savepoint pair inside the test's transaction); then the stories with bylines, lead photos and renditions.
+    with django_assert_max_num_queries(4 * 6 + 4):
         assert client.get(URL, {"q": "mua ba be"}).status_code == 200
 
 
@@ -171,8 +171,8 @@ def test_postgres_search_documents_are_generated_from_folded_fields(db):
         cursor.execute("SELECT search_title_document::text, search_document::text FROM articles_article WHERE id = %s",
                        [story.pk])
         title, document = cursor.fetchone()
-    assert title == "'bac' 'kan'"
-    assert {"'bac'", "'kan'", "'cho'", "'don'"} <= set(document.split())
+    assert title == "'bac':1 'kan':2"
+    assert {"'bac'", "'kan'", "'cho'", "'don'"} <= {lexeme.split(":")[0] for lexeme in document.split()}
 
 
 @pytest.mark.postgres
@@ -204,3 +204,96 @@ def test_migration_folds_stored_stories_again(db):
     import_module("articles.migrations.0005_search_bounded").refold_bodies(apps, None)
     story.refresh_from_db()
     assert story.search_body == "sapo cua bai viet mua o bac kan"
+
+
+# --- Every word a reader sees, and words that stand together -------------------------------------------------
+
+def test_caption_credit_and_byline_are_searched(client):
+    """A story naming Bắc Kạn only in a photo caption is found by "bac kan"; so are its photo credit and byline."""
+    from articles.models import Byline, BylineRole
+    from tests.factories import make_author, make_caption, make_photo
+
+    story = published("Mùa lúa mới", body="<p>Nông dân thu hoạch sớm.</p>")
+    make_caption(story, photo=make_photo(credit="Ảnh: Triệu Thị Mây"), text="Cánh đồng ở Bắc Kạn vào mùa gặt.")
+    Byline.objects.create(article=story, author=make_author("Lục Văn Bình"), role=BylineRole.PHOTOS)
+    for query in ("bac kan", "trieu thi may", "Lục Văn Bình"):
+        assert titles(client, query) == ["Mùa lúa mới"], query
+
+
+def test_searched_text_follows_caption_byline_author_and_credit_edits(client):
+    """Editing or removing a caption, renaming an author or a photo's credit changes what finds the story."""
+    from articles.models import Byline
+    from tests.factories import make_author, make_caption, make_photo
+
+    author = make_author("Nông Vui")
+    story = published("Chợ phiên", authors=[author])
+    photo = make_photo(credit="Ảnh: Hà Linh")
+    caption = make_caption(story, photo=photo, text="Phiên chợ Bằng Khẩu.")
+    caption.text = "Phiên chợ Nà Phặc."
+    caption.save()
+    assert titles(client, "bang khau") == [] and titles(client, "na phac") == ["Chợ phiên"]
+    author.name = "Nông Thị Vui"
+    author.save()
+    assert titles(client, "nong thi vui") == ["Chợ phiên"]
+    photo.credit = "Ảnh: Ma Thu"
+    photo.save()
+    assert titles(client, "ha linh") == [] and titles(client, "ma thu") == ["Chợ phiên"]
+    caption.delete()
+    Byline.objects.filter(article=story).delete()
+    assert titles(client, "na phac") == titles(client, "nong thi vui") == titles(client, "ma thu") == []
+
+
+def test_words_standing_together_rank_before_scattered_words(client):
+    """"hồ Ba Bể" side by side ranks first, in the title and elsewhere, whatever the dates; scattered words last."""
+    published("Ba người dựng nhà bên hồ, cạnh Bể bơi", minutes_ago=1)  # title: all words, apart
+    published("Du lịch hồ Ba Bể", minutes_ago=500)  # title: together
+    published("Mùa nước nổi", minutes_ago=2, body="<p>Hồ nước ở Ba Chẽ, Bể Đá cạn.</p>")  # body: apart
+    published("Thuyền độc mộc", minutes_ago=400, sapo="Du khách chèo thuyền trên hồ Ba Bể.")  # body: together
+    assert titles(client, "ho ba be") == [
+        "Du lịch hồ Ba Bể", "Ba người dựng nhà bên hồ, cạnh Bể bơi", "Thuyền độc mộc", "Mùa nước nổi",
+    ]
+
+
+def test_phrase_tiers_page_through_without_repeats(client):
+    """Pages of a ranked search hold every match once, the phrase matches before the scattered ones."""
+    for n in range(search.PAGE_SIZE + 3):
+        published(f"Tin {n}: Ba Bể có hồ", minutes_ago=n + 1)
+    together = published("Tin hồ Ba Bể", minutes_ago=999)
+    first = titles(client, "ho ba be")
+    second = titles(client, "ho ba be", trang=2)
+    assert first[0] == together.title
+    assert len(first) == search.PAGE_SIZE and len(set(first + second)) == search.PAGE_SIZE + 4
+
+
+def test_phrase_search_has_a_fixed_query_count(client, django_assert_max_num_queries):
+    """A search of several words asks each tier at most once or twice, however many stories match."""
+    for n in range(5):
+        published(f"Hồ Ba Bể số {n}", minutes_ago=n + 1)
+        published(f"Ba Bể có hồ số {n}", minutes_ago=n + 1)
+    with django_assert_max_num_queries(4 * 6 + 4):  # as in test_search_page_query_count_is_fixed
+        assert len(titles(client, "ho ba be")) == 10
+
+
+@pytest.mark.postgres
+def test_postgres_search_documents_keep_word_positions(db):
+    """The stored vectors keep each word's position, which phrase matching needs."""
+    story = published("Hồ Ba Bể", body="<p>Mùa thu</p>")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT search_title_document::text FROM articles_article WHERE id = %s", [story.pk])
+        assert cursor.fetchone()[0] == "'ba':2 'be':3 'ho':1"
+
+
+def test_migration_adds_captions_and_bylines_to_stored_stories(db):
+    """Migration 0010 folds stories saved before it with their captions, photo credits and byline names."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from tests.factories import make_author, make_caption, make_photo
+
+    story = published("Tin cũ", body="<p>Mưa.</p>", authors=[make_author("Hà Linh")])
+    make_caption(story, photo=make_photo(credit="Ảnh: TTXVN"), text="Bắc Kạn mùa mưa.")
+    Article.objects.filter(pk=story.pk).update(search_body="sapo cua bai viet mua")
+    import_module("articles.migrations.0010_search_everything").fold_everything(apps, None)
+    story.refresh_from_db()
+    assert story.search_body == "sapo cua bai viet mua bac kan mua mua anh ttxvn ha linh"

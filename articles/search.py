@@ -215,19 +215,27 @@ def _part_changed(sender, instance, raw=False, **kwargs):
         reindex(Article.objects.filter(pk=instance.article_id))
 
 
+def _remember_words(sender, instance, raw=False, **kwargs):
+    # An author's or photo's other fields change more often than the words stories show (a portrait, a focal
+    # point): a prolific reporter's every story is read again only when their name really changed.
+    field = "name" if hasattr(instance, "name") else "credit"
+    before = sender.objects.filter(pk=instance.pk).values_list(field, flat=True).first() if instance.pk else None
+    instance._searched_words_changed = raw or before != getattr(instance, field)
+
+
 def _author_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
+    if not raw and getattr(instance, "_searched_words_changed", True):
         reindex(Article.objects.filter(bylines__author=instance).distinct())
 
 
 def _photo_saved(sender, instance, raw=False, **kwargs):
-    if not raw and instance.pk is not None:
+    if not raw and instance.pk is not None and getattr(instance, "_searched_words_changed", True):
         reindex(Article.objects.filter(captions__photo=instance).distinct())
 
 
 def connect_signals():
     """Re-read a story's searchable text whenever any part a reader sees of it is saved or removed."""
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import post_delete, post_save, pre_save
 
     from .models import Author, Byline, Caption
 
@@ -236,5 +244,6 @@ def connect_signals():
     for part in (Byline, Caption):
         post_save.connect(_part_changed, sender=part, dispatch_uid=f"search-save-{part.__name__}")
         post_delete.connect(_part_changed, sender=part, dispatch_uid=f"search-delete-{part.__name__}")
-    post_save.connect(_author_saved, sender=Author, dispatch_uid="search-author")
-    post_save.connect(_photo_saved, sender=photo_model, dispatch_uid="search-photo")
+    for model, saved in ((Author, _author_saved), (photo_model, _photo_saved)):
+        pre_save.connect(_remember_words, sender=model, dispatch_uid=f"search-before-{model.__name__}")
+        post_save.connect(saved, sender=model, dispatch_uid=f"search-after-{model.__name__}")

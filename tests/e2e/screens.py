@@ -37,6 +37,8 @@ PAGES = [
     ("admin-story-add", "phongvien", f"/{ADMIN}articles/article/add/"),
     ("admin-story-history", "bientap", "STORY_HISTORY"),
     ("admin-photo-list", "bientap", "PHOTO_LIST"),
+    ("admin-photo-form", "bientap", "PHOTO_FORM"),
+    ("admin-photo-add", "phongvien", f"/{ADMIN}photos/photo/add/"),
     # After two saves of the story form (the saves make the revisions these pages show):
     ("admin-story-compare", "bientap", "STORY_COMPARE"),
     ("admin-story-restore", "bientap", "STORY_RESTORE"),
@@ -88,6 +90,9 @@ def _resolve(page, base, path):
         page.click("#content-main form button[type=submit]")
         page.wait_for_load_state()
         return page.url.removeprefix(base)
+    if path == "PHOTO_FORM":
+        page.goto(base + _resolve(page, base, "PHOTO_LIST"))
+        return page.locator("#result_list tbody tr a[href*='/change/']").first.get_attribute("href")
     if path == "PHOTO_LIST":
         page.goto(f"{base}/{ADMIN}")
         link = page.locator("a[href*='/photo/']").first

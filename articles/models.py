@@ -140,11 +140,18 @@ class Author(NormalizedTextMixin, models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
-        """What the public may see: published, with a publish time that has come."""
-        return self.filter(status=Status.PUBLISHED, published_at__lte=now or timezone.now())
+        """What the public may see: published, with a publish time that has come, and not in the trash."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=now or timezone.now(), trashed_at__isnull=True)
 
     def scheduled(self, now=None):
-        return self.filter(status=Status.PUBLISHED, published_at__gt=now or timezone.now())
+        return self.filter(status=Status.PUBLISHED, published_at__gt=now or timezone.now(), trashed_at__isnull=True)
+
+    def in_trash(self):
+        """Stories moved to the trash (Thùng rác): kept whole, shown nowhere but the trash."""
+        return self.filter(trashed_at__isnull=False)
+
+    def outside_trash(self):
+        return self.filter(trashed_at__isnull=True)
 
     @staticmethod
     def _owned(user):
@@ -219,6 +226,13 @@ class Article(NormalizedTextMixin, models.Model):
     search_body = models.TextField(blank=True, default="", editable=False)
     # Where an imported story came from, so that importing it again updates it.
     source_key = models.CharField(max_length=255, null=True, blank=True, unique=True, editable=False)
+    # The trash (Thùng rác), written only by workflow.py: a flag beside the status, not a status of its own, so a
+    # story keeps the state it had (a taken-down story stays "Đã gỡ", as the law's keeping rule needs).
+    trashed_at = models.DateTimeField(_("moved to the trash at"), null=True, blank=True, editable=False)
+    trashed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("moved to the trash by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", editable=False,
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -268,11 +282,17 @@ class Article(NormalizedTextMixin, models.Model):
 
     @property
     def is_public(self):
-        return self.status == Status.PUBLISHED and self.published_at is not None and self.published_at <= timezone.now()
+        return (self.status == Status.PUBLISHED and self.published_at is not None
+                and self.published_at <= timezone.now() and self.trashed_at is None)
 
     @property
     def is_scheduled(self):
-        return self.status == Status.PUBLISHED and self.published_at is not None and self.published_at > timezone.now()
+        return (self.status == Status.PUBLISHED and self.published_at is not None
+                and self.published_at > timezone.now() and self.trashed_at is None)
+
+    @property
+    def in_trash(self):
+        return self.trashed_at is not None
 
 
 class BylineRole(models.TextChoices):
@@ -283,6 +303,15 @@ class BylineRole(models.TextChoices):
     VIDEO = "video", _("Video")
     GRAPHICS = "graphics", _("Graphics")
     TRANSLATION = "translation", _("Translation")
+
+
+class ArticleInTrash(Article):
+    """The trash as the admin lists it (Thùng rác): the same rows, a list of their own."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("story in the trash")
+        verbose_name_plural = _("Trash")
 
 
 class Byline(models.Model):

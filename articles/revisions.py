@@ -44,7 +44,7 @@ def register_models():
 NOT_RESTORED = frozenset({
     "id",
     "slug",  # the public URL: readers, feeds and search engines already hold it
-    *workflow.WORKFLOW_FIELDS,  # status, first_published_at: only the workflow's moves write them
+    *workflow.WORKFLOW_FIELDS,  # status, first_published_at, the trash flag: only the workflow and trash.py write them
     "published_at",  # the publication time is the workflow's too (publish, schedule, unschedule)
     "created_at", "created_by",  # who made the story, and when: no revision changes that
     "updated_at", "last_edited_by",  # the restore is a new edit: now, by whoever restores

@@ -80,7 +80,7 @@ MOVES = {
 }
 
 # Written only by the moves below; an edit of the text (admin save, restore) writes every other column.
-WORKFLOW_FIELDS = {"status", "first_published_at"}
+WORKFLOW_FIELDS = {"status", "first_published_at", "trashed_at", "trashed_by"}
 
 
 def workflow_owned_fields(article: Article | None) -> set[str]:
@@ -99,6 +99,8 @@ def content_fields(article: Article | None = None) -> list[str]:
 
 ACTION_LABELS = {action: move.label for action, move in MOVES.items()} | {
     "system": gettext_lazy("System"), "create": gettext_lazy("Create story"),
+    "trash": gettext_lazy("Move to the trash"), "untrash": gettext_lazy("Restore from the trash"),
+    "purge": gettext_lazy("Delete for good"),
 }
 
 
@@ -132,8 +134,8 @@ def can_view(user, article: Article) -> bool:
 
 
 def can_edit(user, article: Article) -> bool:
-    """Editors edit every story; a reporter edits their own stories while they are drafts."""
-    if not (_is_staff(user) and user.has_perm("articles.change_article")):
+    """Editors edit every story outside the trash; a reporter edits their own stories while they are drafts."""
+    if not (_is_staff(user) and user.has_perm("articles.change_article")) or article.in_trash:
         return False
     if roles.is_editor(user):
         return True
@@ -167,7 +169,7 @@ def _may(user, article: Article, move: Move) -> bool:
 def allowed(user, article: Article, action: str) -> bool:
     """Whether `user` may make `action` on the story as it stands (comment and completeness aside)."""
     move = MOVES.get(action)
-    if move is None or article.status not in move.sources:
+    if move is None or article.status not in move.sources or article.in_trash:
         return False
     if move.only_scheduled and not article.is_scheduled:
         return False
@@ -219,6 +221,8 @@ def check(action: str, *, article: Article, by, comment: str = "") -> Move:
         raise WorkflowError(invalid_action_message(action))
     if not (by and by.is_authenticated):
         raise WorkflowError(_("You need to log in to do this."))
+    if article.in_trash:
+        raise WorkflowError(_("“%(title)s” is in the trash; restore it first.") % {"title": article.title})
     if article.status not in move.sources:
         raise WorkflowError(
             _("Cannot “%(move)s” a story that is “%(status)s”.") % {"move": move.label, "status": Status(article.status).label}
@@ -234,7 +238,7 @@ def check(action: str, *, article: Article, by, comment: str = "") -> Move:
 
 # --- Moving a story ---------------------------------------------------------------------------------------
 
-def _record(*, article, action, from_status, to_status, by=None, comment=""):
+def record_transition(*, article, action, from_status, to_status, by=None, comment=""):
     return Transition.objects.create(
         article=article, article_title=article.title, action=action, from_status=from_status,
         to_status=to_status, actor=by, comment=comment,
@@ -269,7 +273,7 @@ def _move(action: str, *, article: Article, by, comment: str = "", fields=None) 
         locked.version += 1
         for name, value in fields.items():
             setattr(locked, name, value)
-        transition = _record(article=locked, action=action, from_status=from_status, to_status=move.target,
+        transition = record_transition(article=locked, action=action, from_status=from_status, to_status=move.target,
                              by=by, comment=comment)
         notifications.transition_made(transition)
         announce_article_changed(locked, action=action)
@@ -371,6 +375,6 @@ def article_set_status_by_system(*, article: Article, status: str, comment: str 
         fields["first_published_at"] = locked.first_published_at or fields["published_at"]
     Article.objects.filter(pk=locked.pk).update(**fields)
     locked.refresh_from_db()
-    _record(article=locked, action="system", from_status=from_status, to_status=status, comment=comment)
+    record_transition(article=locked, action="system", from_status=from_status, to_status=status, comment=comment)
     announce_article_changed(locked, action="system")
     return locked

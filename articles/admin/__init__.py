@@ -9,6 +9,7 @@ filters.py      the story list's quick views and author filter
 taxonomy.py     sections, tags, authors
 audit.py        the workflow's log (Transition rows), read-only
 pagination.py   the story list's paginator (estimated counts on big tables)
+trash.py        the trash (Thùng rác): deleted stories, restored by editors
 view_on_site.py the "view on site" shortcut, kept to those who may see the story
 """
-from . import audit, stories, taxonomy  # noqa: F401  (registers the ModelAdmins)
+from . import audit, stories, taxonomy, trash  # noqa: F401  (registers the ModelAdmins)

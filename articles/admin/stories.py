@@ -2,7 +2,7 @@
 
 Who sees and edits what is decided in workflow.py and roles.py (can_view, can_edit, may_*) and enforced here in
 the queryset and the has_*_permission methods, so a crafted POST gets the same answer as a hidden button. The
-workflow buttons (moves.py) and the history pages (history.py) are mixed in.
+workflow buttons (moves.py), the history pages (history.py) and deleting into the trash (trash.py) are mixed in.
 """
 import reversion
 from django.contrib import admin
@@ -30,6 +30,7 @@ from .history import StoryHistoryMixin
 from .inlines import BylineInline, CaptionInline, CorrectionInline
 from .moves import StoryMovesMixin
 from .pagination import EstimatedCountPaginator
+from .trash import StoryTrashMixin
 
 
 class ArticleChangeList(ChangeList):
@@ -40,7 +41,7 @@ class ArticleChangeList(ChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(AutosaveAdminMixin, StoryMovesMixin, StoryHistoryMixin, admin.ModelAdmin):
+class ArticleAdmin(AutosaveAdminMixin, StoryMovesMixin, StoryHistoryMixin, StoryTrashMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["title", "status_badge", "section", "byline_names", "publish_time", "last_editor", "updated_at"]
     list_display_links = ["title"]
@@ -55,7 +56,7 @@ class ArticleAdmin(AutosaveAdminMixin, StoryMovesMixin, StoryHistoryMixin, admin
     ordering = ["-id"]
     autocomplete_fields = ["tags"]
     inlines = [BylineInline, CaptionInline, CorrectionInline]
-    actions = ["publish_selected"]
+    actions = ["publish_selected", "trash_selected"]
     fieldsets = [
         (None, {"fields": ["title", "kicker", "sapo", "body"]}),
         (gettext_lazy("Classification"), {"fields": ["section", "tags", "is_featured"]}),
@@ -77,7 +78,7 @@ class ArticleAdmin(AutosaveAdminMixin, StoryMovesMixin, StoryHistoryMixin, admin
         ordering = self.get_ordering(request)
         if ordering:
             queryset = queryset.order_by(*ordering)
-        return queryset.visible_to(request.user).prefetch_related(
+        return queryset.visible_to(request.user).outside_trash().prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("order", "id"))
         )
 
@@ -99,9 +100,6 @@ class ArticleAdmin(AutosaveAdminMixin, StoryMovesMixin, StoryHistoryMixin, admin
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or workflow.can_edit(request.user, obj))
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (obj is None or roles.is_editor(request.user))
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -209,18 +207,6 @@ class ArticleAdmin(AutosaveAdminMixin, StoryMovesMixin, StoryHistoryMixin, admin
             reversion.set_comment(self._revision_comment(form, formsets, change))
         announce_article_changed(article, action="save")
         presence.stop_editing(article.pk, request.user)
-
-    def delete_model(self, request, obj):
-        pk = obj.pk
-        super().delete_model(request, obj)
-        obj.pk = pk  # listeners purge the old address; the row itself is gone
-        announce_article_changed(obj, action="delete")
-
-    def delete_queryset(self, request, queryset):
-        doomed = list(queryset.select_related("section"))
-        super().delete_queryset(request, queryset)
-        for article in doomed:  # these copies keep their pk and address for the listeners
-            announce_article_changed(article, action="delete")
 
     def _revision_comment(self, form, formsets, change):
         if not change:

@@ -37,14 +37,14 @@ def newsroom_desk(context):
         return {"show": False}
     if roles.is_editor(user):
         waiting = (
-            Article.objects.filter(status=Status.REVIEW).with_submission()
+            Article.objects.filter(status=Status.REVIEW).outside_trash().with_submission()
             .select_related("section").order_by("submitted_at", "id")[:DESK_LIMIT]
         )
         scheduled = Article.objects.scheduled().select_related("section").order_by("published_at", "id")[:DESK_LIMIT]
         return {"show": True, "editor": True, "waiting": list(waiting), "scheduled": list(scheduled),
                 "mail_failures": notifications.recent_failures()}
     own = (
-        Article.objects.exclude(status=Status.PUBLISHED).owned_by(user)
+        Article.objects.exclude(status=Status.PUBLISHED).outside_trash().owned_by(user)
         .annotate(last_action=_latest("action"), last_comment=_latest("comment"), last_actor=_latest("actor_name"))
         .select_related("section").order_by("-updated_at", "-id")[:DESK_LIMIT]
     )

@@ -508,3 +508,6 @@ NEWSROOM_API_CORS_ORIGINS = env_list("NEWSROOM_API_CORS_ORIGINS", "*")
 # private or loopback addresses (off: an editor's address cannot reach into the servers' own network).
 NEWSROOM_WEBHOOK_TIMEOUT_SECONDS = float(env("NEWSROOM_WEBHOOK_TIMEOUT_SECONDS", "10"))
 NEWSROOM_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("NEWSROOM_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+# The trash (Thùng rác): days a story stays restorable before `purge_trash` deletes it for good. Stories that
+# were ever published, taken-down ones included, are kept whatever this says (Luật Báo chí 2016, art. 52).
+NEWSROOM_TRASH_DAYS = int(env("NEWSROOM_TRASH_DAYS", "30"))

@@ -543,13 +543,14 @@ def test_inline_script_exception_is_limited_to_the_story_form(client, editor, re
         assert "'unsafe-inline'" not in _script_src(client.get(url)), url
 
 
-def test_deleting_a_story_announces_it_and_keeps_the_audit_trail(client, django_capture_on_commit_callbacks, editor,
-                                                                reporter, section):
-    """An editor's delete sends article_changed('delete') with the old address; the transitions stay."""
+def test_deleting_a_story_moves_it_to_the_trash_and_announces_it(client, django_capture_on_commit_callbacks, editor,
+                                                                 reporter, section):
+    """An editor's delete of a taken-down story moves it to the trash, sends article_changed('trash'), keeps the log."""
     from articles.signals import article_changed
 
     article = story(reporter, section, Status.REVIEW)
     workflow.article_publish(article=article, by=editor)
+    workflow.article_unpublish(article=article, by=editor, comment="Sai số liệu")
     url = article.get_absolute_url()
     heard = []
 
@@ -564,17 +565,17 @@ def test_deleting_a_story_announces_it_and_keeps_the_audit_trail(client, django_
     finally:
         article_changed.disconnect(listener)
     assert response.status_code == 302
-    assert not Article.objects.filter(pk=article.pk).exists()
-    assert heard == [("delete", url)]
-    assert Transition.objects.get().article_title == article.title
+    assert Article.objects.in_trash().filter(pk=article.pk, status=Status.UNPUBLISHED).exists()
+    assert heard == [("trash", url)]
+    assert list(Transition.objects.filter(article=article).values_list("action", flat=True)[:1]) == ["trash"]
 
 
-def test_reporter_cannot_delete_own_draft(client, reporter, section):
-    """Reporters have no delete right: the delete page answers 403 and the story stays."""
-    article = story(reporter, section)
+def test_reporter_cannot_delete_a_published_story(client, reporter, section):
+    """A reporter's delete of their own published story answers 403 and the story stays public."""
+    article = story(reporter, section, Status.PUBLISHED)
     client.force_login(reporter)
     assert client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"}).status_code == 403
-    assert Article.objects.filter(pk=article.pk).exists()
+    assert Article.objects.published().filter(pk=article.pk).exists()
 
 
 def test_second_editor_is_warned_who_has_the_story_open(client, editor, reporter, section):

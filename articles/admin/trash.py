@@ -1,0 +1,147 @@
+"""The trash (Thùng rác) in the admin: deleting a story moves it there (the story admin's delete page and action),
+and its own list shows what was deleted, by whom, until when, with the editor's restore action."""
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+
+from .. import presence, roles, text, trash, workflow
+from ..models import ArticleInTrash, Status
+from .base import StoryPagesMixin
+
+
+def _trashed_message(articles):
+    what = f"bài “{articles[0].title}”" if len(articles) == 1 else f"{len(articles)} bài"
+    return f"Đã chuyển {what} vào thùng rác. Biên tập viên có thể khôi phục từ mục “Thùng rác”."
+
+
+class StoryTrashMixin(StoryPagesMixin):
+    """The story admin's delete: a confirmation page and a list action that move stories to the trash."""
+
+    def has_delete_permission(self, request, obj=None):
+        """Delete means "move to the trash" (articles/trash.py); who may is asked there, story by story. An editor
+        also gets the page for a published story, which tells them to take it down first."""
+        if obj is None:
+            return request.user.has_perm("articles.change_article")
+        return trash.can_trash(request.user, obj) or (roles.is_editor(request.user) and not obj.in_trash)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # a delete is a move to the trash: trash_selected
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """Deleting a story moves it to the trash (Thùng rác), after a confirmation page; nothing is deleted here."""
+        article = self._visible_story(request, object_id)
+        if not self.has_delete_permission(request, article):
+            raise PermissionDenied
+        refusal = trash.refusal(request.user, article)
+        if request.method == "POST" and not refusal:
+            try:
+                trash.article_trash(article=article, by=request.user, comment=request.POST.get("_comment", "")[:1000])
+            except workflow.WorkflowError as error:
+                self.message_user(request, error.message, messages.ERROR)
+                return HttpResponseRedirect(self._change_url(article))
+            presence.stop_editing(article.pk, request.user)
+            self.message_user(request, _trashed_message([article]), messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": "Chuyển vào thùng rác",
+            "refusal": refusal,
+            "purge_note": (f"Biên tập viên có thể khôi phục bài trong thùng rác; sau {settings.NEWSROOM_TRASH_DAYS} "
+                           "ngày bài bị xóa hẳn." if not trash.law_keeps(article) else
+                           "Bài từng xuất bản nên được lưu giữ trong thùng rác, không bị tự động xóa hẳn "
+                           "(Luật Báo chí, điều 52)."),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/articles/article/trash_confirm.html", context)
+
+    @admin.action(description="Chuyển các bài đã chọn vào thùng rác", permissions=["change"])
+    def trash_selected(self, request, queryset):
+        done, refused = [], []
+        for article in queryset:
+            try:
+                trash.article_trash(article=article, by=request.user)
+                done.append(article)
+            except workflow.WorkflowError as error:
+                refused.append(error.message)
+        if done:
+            self.message_user(request, _trashed_message(done), messages.SUCCESS)
+        for message in refused:
+            self.message_user(request, message, messages.ERROR)
+
+
+@admin.register(ArticleInTrash)
+class TrashAdmin(admin.ModelAdmin):
+    """Editors only: a read-only list of trashed stories with one action, restore."""
+
+    list_display = ["title", "status_label", "section", "trashed_when", "trashed_by_name", "purge_note"]
+    list_display_links = None
+    list_select_related = ["section", "trashed_by"]
+    list_per_page = 50
+    show_full_result_count = False
+    ordering = ["-trashed_at", "-id"]
+    actions = ["restore_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).in_trash().defer("body", "search_body")
+
+    def has_module_permission(self, request):
+        return roles.is_editor(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff and roles.is_editor(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_restore_permission(self, request):
+        return self.has_view_permission(request)
+
+    @admin.display(description="trạng thái", ordering="status")
+    def status_label(self, article):
+        return Status(article.status).label
+
+    @admin.display(description="chuyển vào thùng rác lúc", ordering="trashed_at")
+    def trashed_when(self, article):
+        return text.vietnamese_datetime(article.trashed_at)
+
+    @admin.display(description="người chuyển")
+    def trashed_by_name(self, article):
+        user = article.trashed_by
+        return (user.get_full_name() or user.get_username()) if user else "—"
+
+    @admin.display(description="xóa hẳn")
+    def purge_note(self, article):
+        when = trash.purge_after(article)
+        if when is None:
+            return format_html('<span title="{}">Lưu giữ</span>', "Bài từng xuất bản: không tự động xóa (Luật Báo chí, điều 52).")
+        return text.vietnamese_datetime(when)
+
+    @admin.action(description="Khôi phục các bài đã chọn", permissions=["restore"])
+    def restore_selected(self, request, queryset):
+        done, refused = [], []
+        for article in queryset:
+            try:
+                trash.article_untrash(article=article, by=request.user)
+                done.append(article.title)
+            except workflow.WorkflowError as error:
+                refused.append(error.message)
+        if done:
+            what = f"bài “{done[0]}”" if len(done) == 1 else f"{len(done)} bài"
+            self.message_user(request, f"Đã khôi phục {what} về danh sách bài viết, giữ nguyên trạng thái.",
+                              messages.SUCCESS)
+        for message in refused:
+            self.message_user(request, message, messages.ERROR)

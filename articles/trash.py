@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import roles
 from .models import Article, Status
@@ -42,17 +43,20 @@ def law_keeps(article: Article) -> bool:
 def refusal(user, article: Article) -> str:
     """Why `user` may not move the story to the trash now, in Vietnamese; empty when they may."""
     if not (user and user.is_authenticated and user.is_active and user.is_staff):
-        return "Bạn cần đăng nhập để xóa bài."
+        return _("You need to log in to delete a story.")
     if article.in_trash:
-        return f"Bài “{article.title}” đã ở thùng rác."
+        return _("“%(title)s” is already in the trash.") % {"title": article.title}
     if article.status == Status.PUBLISHED:
-        what = "đang hẹn giờ đăng: hãy “Hủy hẹn giờ”" if article.is_scheduled else "đang xuất bản: hãy “Gỡ bài” (ghi lý do)"
-        return f"Bài “{article.title}” {what} trước khi chuyển vào thùng rác."
+        if article.is_scheduled:
+            return _("“%(title)s” is scheduled: cancel the schedule before moving it to the trash.") % {
+                "title": article.title}
+        return _("“%(title)s” is published: take it down (with a reason) before moving it to the trash.") % {
+            "title": article.title}
     if roles.is_editor(user):
-        return "" if article.status in TRASHABLE else f"Không thể xóa bài “{article.title}”."
+        return "" if article.status in TRASHABLE else _("“%(title)s” cannot be deleted.") % {"title": article.title}
     if article.status == Status.DRAFT and article.first_published_at is None and roles.owns(user, article):
         return ""
-    return f"Bạn không có quyền xóa bài “{article.title}”: phóng viên chỉ xóa được bản nháp của mình."
+    return _("You may not delete “%(title)s”: reporters delete only their own drafts.") % {"title": article.title}
 
 
 def can_trash(user, article: Article) -> bool:
@@ -77,7 +81,7 @@ def _flag(article: Article, *, by, action: str, comment: str, trashed: bool) -> 
         if trashed:
             problem = refusal(by, locked)
         else:
-            problem = "" if can_restore(by, locked) else f"Bạn không thể khôi phục bài “{locked.title}”."
+            problem = "" if can_restore(by, locked) else _("You may not restore “%(title)s”.") % {"title": locked.title}
         if problem:
             raise WorkflowError(problem)
         fields = {"trashed_at": timezone.now(), "trashed_by": by} if trashed else {"trashed_at": None, "trashed_by": None}
@@ -121,10 +125,11 @@ def article_purge(*, article: Article, days: int) -> None:
     with transaction.atomic():
         locked = Article.objects.select_for_update().select_related("section").get(pk=article.pk)
         if not locked.in_trash or Article.objects.filter(pk=locked.pk).filter(kept_by_law()).exists():
-            raise WorkflowError(f"Bài “{locked.title}” không ở thùng rác hoặc phải được lưu giữ.")
+            raise WorkflowError(_("“%(title)s” is not in the trash, or must be kept.") % {"title": locked.title})
         record_transition(article=locked, action="purge", from_status=locked.status, to_status=locked.status,
-                          comment=f"Xóa hẳn sau {days} ngày trong thùng rác (bài số {locked.pk}, "
-                                  f"đường dẫn {locked.get_absolute_url()}).")
+                          comment=_("Deleted for good after %(days)d days in the trash (story %(pk)d, address "
+                                    "%(address)s).") % {"days": days, "pk": locked.pk,
+                                                        "address": locked.get_absolute_url()})
         Revision.objects.filter(pk__in=Version.objects.get_for_object(locked).values("revision_id")).delete()
         pk = locked.pk
         locked.delete()

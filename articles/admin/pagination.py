@@ -15,12 +15,17 @@ from django.utils.functional import cached_property
 EXACT_BELOW = 10_000
 
 
-def estimated_count(queryset) -> int | None:
-    """The planner's row estimate for an unfiltered queryset's table on PostgreSQL, else None."""
+def estimated_count(queryset, baseline=None) -> int | None:
+    """The planner's row estimate for an unfiltered queryset's table on PostgreSQL, else None.
+
+    `baseline` is a queryset whose conditions count as none: a list that always leaves a few rows out (the story
+    list leaves out the trash) is still "unfiltered" for the estimate.
+    """
     if not isinstance(queryset, QuerySet):
         return None
     query = queryset.query
-    if query.where or query.distinct or query.combinator or query.group_by or query.low_mark or query.high_mark is not None:
+    where = None if baseline is not None and query.where == baseline.query.where else query.where
+    if where or query.distinct or query.combinator or query.group_by or query.low_mark or query.high_mark is not None:
         return None
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
@@ -36,9 +41,13 @@ def estimated_count(queryset) -> int | None:
 class EstimatedCountPaginator(Paginator):
     """Paginator whose count is PostgreSQL's estimate for an unfiltered big table, exact otherwise."""
 
+    def baseline(self):
+        """A queryset whose conditions count as unfiltered (see estimated_count); None: only no condition."""
+        return None
+
     @cached_property
     def count(self):
-        estimate = estimated_count(self.object_list)
+        estimate = estimated_count(self.object_list, self.baseline())
         if estimate is not None and estimate >= EXACT_BELOW:
             return estimate
         return super().count

@@ -40,6 +40,13 @@ class ArticleChangeList(ChangeList):
         return super().get_queryset(request, exclude_parameters).defer("body", "search_body")
 
 
+class StoryListPaginator(EstimatedCountPaginator):
+    """The story list always leaves out the trash; with no other condition it is estimated as unfiltered."""
+
+    def baseline(self):
+        return Article.objects.outside_trash()
+
+
 @admin.register(Article)
 class ArticleAdmin(AutosaveAdminMixin, StoryMovesMixin, StoryHistoryMixin, StoryTrashMixin, admin.ModelAdmin):
     form = ArticleAdminForm
@@ -50,7 +57,7 @@ class ArticleAdmin(AutosaveAdminMixin, StoryMovesMixin, StoryHistoryMixin, Story
     list_per_page = 50
     # No second, unfiltered COUNT(*) on every changelist page; the bench engineer may swap `paginator`.
     show_full_result_count = False
-    paginator = EstimatedCountPaginator  # the unfiltered list's size from PostgreSQL's statistics, not COUNT(*)
+    paginator = StoryListPaginator  # the unfiltered list's size from PostgreSQL's statistics, not COUNT(*)
     search_fields = ["search_title"]
     search_help_text = gettext_lazy("Search by title, with or without diacritics.")
     ordering = ["-id"]

@@ -7,6 +7,8 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from .. import presence, roles, text, trash, workflow
 from ..models import ArticleInTrash, Status
@@ -14,8 +16,11 @@ from .base import StoryPagesMixin
 
 
 def _trashed_message(articles):
-    what = f"bài “{articles[0].title}”" if len(articles) == 1 else f"{len(articles)} bài"
-    return f"Đã chuyển {what} vào thùng rác. Biên tập viên có thể khôi phục từ mục “Thùng rác”."
+    if len(articles) == 1:
+        return _("Moved “%(title)s” to the trash. An editor can restore it from “Trash”.") % {"title": articles[0].title}
+    return ngettext("Moved %(count)d story to the trash. An editor can restore them from “Trash”.",
+                    "Moved %(count)d stories to the trash. An editor can restore them from “Trash”.",
+                    len(articles)) % {"count": len(articles)}
 
 
 class StoryTrashMixin(StoryPagesMixin):
@@ -52,17 +57,18 @@ class StoryTrashMixin(StoryPagesMixin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": article,
-            "title": "Chuyển vào thùng rác",
+            "title": _("Move to the trash"),
             "refusal": refusal,
-            "purge_note": (f"Biên tập viên có thể khôi phục bài trong thùng rác; sau {settings.NEWSROOM_TRASH_DAYS} "
-                           "ngày bài bị xóa hẳn." if not trash.law_keeps(article) else
-                           "Bài từng xuất bản nên được lưu giữ trong thùng rác, không bị tự động xóa hẳn "
-                           "(Luật Báo chí, điều 52)."),
+            "purge_note": (
+                _("An editor can restore it from the trash; after %(days)d days it is deleted for good.")
+                % {"days": settings.NEWSROOM_TRASH_DAYS} if not trash.law_keeps(article) else
+                _("The story has been published, so it is kept in the trash and never deleted automatically "
+                  "(Press Law, art. 52).")),
             **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/articles/article/trash_confirm.html", context)
 
-    @admin.action(description="Chuyển các bài đã chọn vào thùng rác", permissions=["change"])
+    @admin.action(description=gettext_lazy("Move the selected stories to the trash"), permissions=["change"])
     def trash_selected(self, request, queryset):
         done, refused = [], []
         for article in queryset:
@@ -110,27 +116,28 @@ class TrashAdmin(admin.ModelAdmin):
     def has_restore_permission(self, request):
         return self.has_view_permission(request)
 
-    @admin.display(description="trạng thái", ordering="status")
+    @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_label(self, article):
         return Status(article.status).label
 
-    @admin.display(description="chuyển vào thùng rác lúc", ordering="trashed_at")
+    @admin.display(description=gettext_lazy("moved to the trash at"), ordering="trashed_at")
     def trashed_when(self, article):
         return text.vietnamese_datetime(article.trashed_at)
 
-    @admin.display(description="người chuyển")
+    @admin.display(description=gettext_lazy("moved by"))
     def trashed_by_name(self, article):
         user = article.trashed_by
         return (user.get_full_name() or user.get_username()) if user else "—"
 
-    @admin.display(description="xóa hẳn")
+    @admin.display(description=gettext_lazy("deleted for good"))
     def purge_note(self, article):
         when = trash.purge_after(article)
         if when is None:
-            return format_html('<span title="{}">Lưu giữ</span>', "Bài từng xuất bản: không tự động xóa (Luật Báo chí, điều 52).")
+            return format_html('<span title="{}">{}</span>', _("Published once: never deleted automatically "
+                                                                 "(Press Law, art. 52)."), _("Kept"))
         return text.vietnamese_datetime(when)
 
-    @admin.action(description="Khôi phục các bài đã chọn", permissions=["restore"])
+    @admin.action(description=gettext_lazy("Restore the selected stories"), permissions=["restore"])
     def restore_selected(self, request, queryset):
         done, refused = [], []
         for article in queryset:
@@ -140,8 +147,12 @@ class TrashAdmin(admin.ModelAdmin):
             except workflow.WorkflowError as error:
                 refused.append(error.message)
         if done:
-            what = f"bài “{done[0]}”" if len(done) == 1 else f"{len(done)} bài"
-            self.message_user(request, f"Đã khôi phục {what} về danh sách bài viết, giữ nguyên trạng thái.",
-                              messages.SUCCESS)
+            if len(done) == 1:
+                message = _("Restored “%(title)s” to the story list, in the state it had.") % {"title": done[0]}
+            else:
+                message = ngettext("Restored %(count)d story to the story list, in the state it had.",
+                                   "Restored %(count)d stories to the story list, in the state they had.",
+                                   len(done)) % {"count": len(done)}
+            self.message_user(request, message, messages.SUCCESS)
         for message in refused:
             self.message_user(request, message, messages.ERROR)

@@ -1,9 +1,10 @@
 """The public site's page cache: what is stored, for how long, and what throws it away.
 
 Every cached page is stored with the *generation* of the site it was rendered from. One small record
-in the cache (the site state) holds the current generation, the time of the next scheduled story and
-the section menu. Any change to public content deletes that record, so the next request starts a new
-generation and every page is rendered afresh: with Redis this holds across all app servers at once.
+in the cache (the site state) holds the current generation, the time of the next scheduled story,
+the section menu and the paper's masthead. Any change to public content deletes that record, so the next
+request starts a new generation and every page is rendered afresh: with Redis this holds across all app
+servers at once.
 A page never outlives the next scheduled publish time, so a scheduled story appears by itself.
 
 Only changes the public can see purge: a reporter's private draft (never published) changes nothing
@@ -38,6 +39,7 @@ from django.http import HttpResponse, QueryDict
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
+from masthead import identity
 from newsroom.errors import DATABASE_ERRORS
 from photos.models import Photo
 
@@ -74,11 +76,13 @@ PUBLIC_STATUSES = (Status.PUBLISHED, Status.UNPUBLISHED)
 def _compute_state(now, fallback=None):
     """A new site state from the database; with the database down, the last one stored (`fallback`), if any."""
     # One query: the section menu, each row carrying the (uncorrelated, computed once) next publish time.
-    # Every story belongs to a section, so no sections means no scheduled story either.
+    # Every story belongs to a section, so no sections means no scheduled story either. A second one reads
+    # the masthead (footer, header, structured data of every page).
     next_publish = Article.objects.scheduled().order_by("published_at").values("published_at")[:1]
     try:
         rows = list(Section.objects.annotate(next_publish=Subquery(next_publish))
                     .values_list("id", "name", "slug", "next_publish"))
+        masthead = identity.snapshot()
     except DATABASE_ERRORS:
         if fallback is None:
             raise
@@ -89,6 +93,7 @@ def _compute_state(now, fallback=None):
         "generation": secrets.token_hex(8),
         "next_publish": rows[0][3].timestamp() if rows and rows[0][3] else None,
         "sections": [{"id": pk, "name": name, "slug": slug} for pk, name, slug, _ in rows],
+        "masthead": masthead,
         "built": now,
     }
     # Kept past its validity (see _valid_state) so that a database outage still finds it.
@@ -102,7 +107,7 @@ def _valid_state(state, now):
 
 
 def site_state(request=None):
-    """The current generation, next scheduled publish time and section menu (read once per request)."""
+    """The current generation, next scheduled publish time, section menu and masthead (read once per request)."""
     state = getattr(request, "_newsroom_state", None)
     now = time.time()
     if not _valid_state(state, now):

@@ -1,5 +1,4 @@
 """RSS 2.0 and Atom feeds of the latest published stories, for the whole paper and for each section."""
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -23,13 +22,13 @@ class LatestStoriesFeed(Feed):
         return get_object_or_404(Section, slug=slug) if slug else None
 
     def title(self, section):
-        return f"{section.name} - {settings.NEWSROOM_NAME}" if section else settings.NEWSROOM_NAME
+        return f"{section.name} - {seo.paper_name()}" if section else seo.paper_name()
 
     def description(self, section):
         if section:
             return section.description or _("Latest news in the %(section)s section of %(paper)s") % {
-                "section": section.name, "paper": settings.NEWSROOM_NAME}
-        return _("Latest news from %(paper)s") % {"paper": settings.NEWSROOM_NAME}
+                "section": section.name, "paper": seo.paper_name()}
+        return _("Latest news from %(paper)s") % {"paper": seo.paper_name()}
 
     subtitle = description
 

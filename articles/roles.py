@@ -111,6 +111,11 @@ def may_manage_webhooks(user) -> bool:
     return bool(user.is_staff and is_editor(user))
 
 
+def may_edit_masthead(user) -> bool:
+    """May change the paper's identity and legal masthead (name, licence, editor-in-chief, contacts)."""
+    return bool(user.is_staff and is_editor(user))
+
+
 def may_fetch_originals(user) -> bool:
     """May download a photo's upload as sent, with its EXIF and GPS."""
     return bool(user.is_staff and is_editor(user))

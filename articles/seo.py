@@ -13,6 +13,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from masthead import identity
+
 from . import bylines as credits
 from .text import iso_datetime
 
@@ -52,9 +54,10 @@ class PageMeta:
     @property
     def full_title(self):
         """The <title>: the page's own title, then the paper's name."""
-        if settings.NEWSROOM_NAME in self.title:
+        name = paper_name()
+        if name in self.title:
             return self.title
-        return f"{self.title} - {settings.NEWSROOM_NAME}"
+        return f"{self.title} - {name}"
 
     @property
     def canonical(self):
@@ -77,7 +80,27 @@ def render_json_ld(data) -> str:
 
 
 def publisher():
-    return {"@type": "NewsMediaOrganization", "name": settings.NEWSROOM_NAME, "url": absolute("/")}
+    """The paper as schema.org NewsMediaOrganization, from its masthead; details not given yet are left out."""
+    paper = identity.current()
+    organization = {"@type": "NewsMediaOrganization", "name": paper.paper_name, "url": absolute("/")}
+    if paper.logo_url:
+        organization["logo"] = {"@type": "ImageObject", "url": absolute(paper.logo_url),
+                                "width": paper.logo_width, "height": paper.logo_height}
+    if paper.governing_body:
+        organization["parentOrganization"] = {"@type": "Organization", "name": paper.governing_body}
+    if paper.address:
+        organization["address"] = {"@type": "PostalAddress", "streetAddress": paper.address, "addressCountry": "VN"}
+    if paper.phone:
+        organization["telephone"] = paper.phone
+    if paper.email:
+        organization["email"] = paper.email
+    if paper.social_links:
+        organization["sameAs"] = [url for _network, url in paper.social_links]
+    return organization
+
+
+def paper_name() -> str:
+    return identity.current().paper_name
 
 
 def breadcrumb_list(crumbs):
@@ -121,7 +144,7 @@ def article_structured_data(article, *, lead_caption, bylines, corrections, phot
         "dateModified": _iso(article_modified(article)),
         # Writers are the authors; whoever took the photos, filmed, drew or translated is a contributor.
         "author": [_person(b) for b in credits.writers(bylines)]
-        or [{"@type": "Organization", "name": settings.NEWSROOM_NAME}],
+        or [{"@type": "Organization", "name": paper_name()}],
         "publisher": publisher(),
     }
     contributors = credits.contributors(bylines)
@@ -148,7 +171,7 @@ def website_structured_data():
         "@context": "https://schema.org",
         "@graph": [
             {
-                "@type": "WebSite", "name": settings.NEWSROOM_NAME, "url": absolute("/"), "inLanguage": "vi",
+                "@type": "WebSite", "name": paper_name(), "url": absolute("/"), "inLanguage": "vi",
                 "potentialAction": {
                     "@type": "SearchAction",
                     "target": {"@type": "EntryPoint", "urlTemplate": absolute(reverse("articles:search")) + "?q={q}"},

@@ -117,5 +117,5 @@ def news(request):
     )
     stories = [{"loc": seo.absolute(a.get_absolute_url()), "title": a.title, "published_at": a.published_at}
                for a in stories]
-    return render(request, "sitemaps/news.xml", {"stories": stories, "publication": settings.NEWSROOM_NAME},
+    return render(request, "sitemaps/news.xml", {"stories": stories, "publication": seo.paper_name()},
                   content_type=XML)

@@ -91,9 +91,9 @@ def home(request):
         for s in sections if by_section[s["id"]]
     ]
     meta = seo.PageMeta(
-        title=_("%(paper)s - Local news and current affairs") % {"paper": settings.NEWSROOM_NAME},
+        title=_("%(paper)s - Local news and current affairs") % {"paper": seo.paper_name()},
         description=_("The latest news from %(paper)s: current affairs, economy, society, culture, sport.") % {
-            "paper": settings.NEWSROOM_NAME},
+            "paper": seo.paper_name()},
         path="/", structured_data=seo.website_structured_data(),
     )
     return render(request, "articles/home.html", {"lead": lead, "latest": latest, "blocks": blocks, "meta": meta})
@@ -110,7 +110,7 @@ def _list_page(request, queryset, *, template_context, heading, description, cru
     meta = seo.PageMeta(
         title=heading if page.is_first else _("%(heading)s - older stories") % {"heading": heading},
         description=seo.describe(description) or _("Stories: %(heading)s - %(paper)s") % {
-            "heading": heading, "paper": settings.NEWSROOM_NAME},
+            "heading": heading, "paper": seo.paper_name()},
         path=path, structured_data=seo.collection_structured_data(heading, request.path, crumbs),
     )
     return render(request, "articles/article_list.html",
@@ -255,7 +255,7 @@ def search(request):
     results = story_search.search(raw, page=_page_number(request.GET.get("trang")))
     meta = seo.PageMeta(
         title=_("Search: %(query)s") % {"query": results.query} if results.query else _("Search"),
-        description=_("Find stories on %(paper)s") % {"paper": settings.NEWSROOM_NAME}, path=reverse("articles:search"), noindex=True,
+        description=_("Find stories on %(paper)s") % {"paper": seo.paper_name()}, path=reverse("articles:search"), noindex=True,
     )
     return render(request, "articles/search.html", {"results": results, "meta": meta})
 

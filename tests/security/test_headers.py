@@ -203,6 +203,9 @@ def test_admin_path_environment_variable():
 # --- Media --------------------------------------------------------------------------------------------
 
 urlpatterns = [path("media/<path:path>", serve, {"document_root": None}), path("nonce/", nonce_view)]
+# As in newsroom/urls.py: the 400 page renders without the database (Django's own would run the context
+# processors, and the paper's name there comes from the masthead in the database).
+handler400 = "newsroom.errors.bad_request"
 
 
 @pytest.fixture

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MastheadConfig(AppConfig):
+    name = "masthead"
+    verbose_name = _("The paper")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from articles.caching import content_changed
+
+        from .models import Masthead
+
+        # Every page shows the masthead: a change empties the page cache and the site state that holds it.
+        post_save.connect(content_changed, sender=Masthead, dispatch_uid="public-cache-save-Masthead")
+        post_delete.connect(content_changed, sender=Masthead, dispatch_uid="public-cache-delete-Masthead")

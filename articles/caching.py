@@ -1,11 +1,11 @@
 """The public site's page cache: what is stored, for how long, and what throws it away.
 
 Every cached page is stored with the *generation* of the site it was rendered from. One small record
-in the cache (the site state) holds the current generation, the time of the next scheduled story,
-the section menu and the paper's masthead. Any change to public content deletes that record, so the next
-request starts a new generation and every page is rendered afresh: with Redis this holds across all app
-servers at once.
-A page never outlives the next scheduled publish time, so a scheduled story appears by itself.
+in the cache (the site state) holds the current generation, the time of the next scheduled change, the
+section menu and what other apps add (the masthead, the front page's pins). Any change to public content
+deletes that record, so the next request starts a new generation and every page is rendered afresh: with
+Redis this holds across all app servers at once. A page never outlives the next scheduled change (a story's
+publish time, a front-page layout's switch, a pin's expiry), so these happen by themselves.
 
 Only changes the public can see purge: a reporter's private draft (never published) changes nothing
 here, so saving it leaves every cached page alone.
@@ -36,10 +36,10 @@ from django.db import transaction
 from django.db.models import Q, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpResponse, QueryDict
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
-from masthead import identity
 from newsroom.errors import DATABASE_ERRORS
 from photos.models import Photo
 
@@ -73,28 +73,42 @@ LOCAL_PAGES = 500
 PUBLIC_STATUSES = (Status.PUBLISHED, Status.UNPUBLISHED)
 
 
+# What other apps keep in the site state beside the menu (the masthead, the front page's pins): name -> read,
+# a function of the current time answering (value, when) where `when` is the next time the value changes by
+# itself (a scheduled layout, a pin's expiry), or None. Registered from each app's AppConfig.ready().
+_STATE_PARTS = {}
+
+
+def add_state_part(name, read):
+    """Keep read(now)'s value in the site state under `name`; pages expire when it next changes by itself."""
+    _STATE_PARTS[name] = read
+
+
 def _compute_state(now, fallback=None):
     """A new site state from the database; with the database down, the last one stored (`fallback`), if any."""
     # One query: the section menu, each row carrying the (uncorrelated, computed once) next publish time.
-    # Every story belongs to a section, so no sections means no scheduled story either. A second one reads
-    # the masthead (footer, header, structured data of every page).
+    # Every story belongs to a section, so no sections means no scheduled story either. Then one query or
+    # so per registered part (the masthead, the front page), read only when the state is rebuilt.
     next_publish = Article.objects.scheduled().order_by("published_at").values("published_at")[:1]
     try:
         rows = list(Section.objects.annotate(next_publish=Subquery(next_publish))
                     .values_list("id", "name", "slug", "next_publish"))
-        masthead = identity.snapshot()
+        parts = {name: read(timezone.now()) for name, read in _STATE_PARTS.items()}
     except DATABASE_ERRORS:
         if fallback is None:
             raise
         # Its pages may still be served while the database is away (stale if error): nothing has been
         # purged since it was built, or it would be gone from the cache.
         return fallback
+    changes = [when.timestamp() for _, when in parts.values() if when is not None]
+    if rows and rows[0][3]:
+        changes.append(rows[0][3].timestamp())
     state = {
         "generation": secrets.token_hex(8),
-        "next_publish": rows[0][3].timestamp() if rows and rows[0][3] else None,
+        "next_publish": min(changes) if changes else None,
         "sections": [{"id": pk, "name": name, "slug": slug} for pk, name, slug, _ in rows],
-        "masthead": masthead,
         "built": now,
+        **{name: value for name, (value, _) in parts.items()},
     }
     # Kept past its validity (see _valid_state) so that a database outage still finds it.
     cache.set(STATE_KEY, state, STATE_SECONDS + settings.NEWSROOM_STALE_IF_ERROR_SECONDS)

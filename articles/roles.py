@@ -116,6 +116,11 @@ def may_edit_masthead(user) -> bool:
     return bool(user.is_staff and is_editor(user))
 
 
+def may_arrange_front_page(user) -> bool:
+    """May arrange the home page: pin stories in its slots, schedule a layout, undo a change."""
+    return bool(user.is_staff and is_editor(user))
+
+
 def may_fetch_originals(user) -> bool:
     """May download a photo's upload as sent, with its EXIF and GPS."""
     return bool(user.is_staff and is_editor(user))

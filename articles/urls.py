@@ -1,5 +1,7 @@
 from django.urls import path
 
+from frontpage import views as frontpage_views
+
 from . import feeds, views
 
 app_name = "articles"
@@ -7,7 +9,7 @@ app_name = "articles"
 # Section slugs share the top of the URL space: fixed paths first, the section and story patterns last
 # (urlspace.py reserves every fixed first segment and its system check newsroom.E001 enforces the order).
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", frontpage_views.home, name="home"),
     path("tim-kiem/", views.search, name="search"),
     path("rss/", views.read_only(views.public_page(feeds.LatestStoriesFeed())), name="rss"),
     path("rss/<slug:slug>/", views.read_only(views.public_page(feeds.LatestStoriesFeed())), name="rss-section"),

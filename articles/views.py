@@ -8,7 +8,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.csrf import csrf_exempt
@@ -20,15 +19,12 @@ from photos.renditions import with_renditions
 from . import seo
 from . import search as story_search
 from .bylines import credit_groups
-from .caching import public_page, site_state
+from .caching import public_page
 from .models import Article, Author, Byline, Caption, Correction, Section, Status, Tag
 from .pagination import story_page
 from .rendering import body_with_photos, placed_photo_ids
 
-HOME_LATEST = 12
-SECTION_BLOCK = 4
 RELATED_COUNT = 6
-FEATURED_MAX_AGE = timedelta(days=3)  # an editor's choice leads the home page for at most this long
 # A story edited this long after it went out shows "Cập nhật" with the time of the edit.
 UPDATE_NOTICE_AFTER = timedelta(minutes=10)
 # The cursors of a list of stories (articles/pagination.py): the only query parameters list pages read.
@@ -43,7 +39,7 @@ def read_only(view):
     return csrf_exempt(require_safe(view))
 
 
-def _ids_of_any(querysets):
+def ids_of_any(querysets):
     """One id filter matching the union of several small, sliced id querysets (one SQL query in all)."""
     if connection.features.supports_slicing_ordering_in_compound:
         first, *rest = querysets
@@ -54,7 +50,7 @@ def _ids_of_any(querysets):
     return condition
 
 
-def _newest(queryset):
+def newest(queryset):
     return queryset.order_by("-published_at", "-id")
 
 
@@ -64,39 +60,6 @@ def for_teasers(queryset):
     The body and the search copies are the bulk of a row and a teaser shows none of them.
     """
     return queryset.for_listing().defer("body", "search_title", "search_body")
-
-
-@read_only
-@public_page
-def home(request):
-    now = timezone.now()
-    published = Article.objects.published(now=now)
-    sections = site_state(request)["sections"]
-    wanted = [_newest(published).values("id")[:HOME_LATEST + 1],
-              _newest(published.filter(is_featured=True, published_at__gte=now - FEATURED_MAX_AGE)).values("id")[:1]]
-    wanted += [_newest(published.filter(section_id=s["id"])).values("id")[:SECTION_BLOCK + 1] for s in sections]
-    stories = list(_newest(for_teasers(published.filter(_ids_of_any(wanted)))))
-    # The union holds the newest stories overall, per section and the newest recent featured one, so
-    # sorting it again gives each block exactly what its own query would.
-    lead = next((a for a in stories if a.is_featured and a.published_at >= now - FEATURED_MAX_AGE), None)
-    lead = lead or (stories[0] if stories else None)
-    latest = [a for a in stories if a is not lead][:HOME_LATEST]
-    by_section = {s["id"]: [] for s in sections}
-    for article in stories:
-        block = by_section.get(article.section_id)
-        if block is not None and article is not lead and len(block) < SECTION_BLOCK:
-            block.append(article)
-    blocks = [
-        {"section": s, "url": reverse("articles:section", kwargs={"slug": s["slug"]}), "stories": by_section[s["id"]]}
-        for s in sections if by_section[s["id"]]
-    ]
-    meta = seo.PageMeta(
-        title=_("%(paper)s - Local news and current affairs") % {"paper": seo.paper_name()},
-        description=_("The latest news from %(paper)s: current affairs, economy, society, culture, sport.") % {
-            "paper": seo.paper_name()},
-        path="/", structured_data=seo.website_structured_data(),
-    )
-    return render(request, "articles/home.html", {"lead": lead, "latest": latest, "blocks": blocks, "meta": meta})
 
 
 def _list_page(request, queryset, *, template_context, heading, description, crumbs):
@@ -183,11 +146,11 @@ def article_detail(request, section, slug):
 def related_stories(article, tag_ids=()):
     """Xem thêm: published stories of the same section or sharing a tag, newest first, never the story itself."""
     published = Article.objects.published().exclude(pk=article.pk)
-    candidates = [_newest(published.filter(section_id=article.section_id)).values("id")[:RELATED_COUNT]]
+    candidates = [newest(published.filter(section_id=article.section_id)).values("id")[:RELATED_COUNT]]
     if tag_ids:
-        candidates.append(_newest(published.filter(tags__in=list(tag_ids))).values("id")[:RELATED_COUNT])
+        candidates.append(newest(published.filter(tags__in=list(tag_ids))).values("id")[:RELATED_COUNT])
     return list(
-        _newest(published.filter(_ids_of_any(candidates))).select_related("section")
+        newest(published.filter(ids_of_any(candidates))).select_related("section")
         .only("title", "slug", "kicker", "published_at", "section__slug", "section__name")[:RELATED_COUNT]
     )
 

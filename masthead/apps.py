@@ -10,10 +10,12 @@ class MastheadConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from articles.caching import content_changed
+        from articles.caching import add_state_part, content_changed
 
+        from .identity import state_part
         from .models import Masthead
 
+        add_state_part("masthead", state_part)
         # Every page shows the masthead: a change empties the page cache and the site state that holds it.
         post_save.connect(content_changed, sender=Masthead, dispatch_uid="public-cache-save-Masthead")
         post_delete.connect(content_changed, sender=Masthead, dispatch_uid="public-cache-delete-Masthead")

@@ -93,6 +93,11 @@ def snapshot() -> dict:
     }
 
 
+def state_part(now):
+    """The masthead for the site state: it never changes by itself."""
+    return snapshot(), None
+
+
 def current(request=None) -> Identity:
     """The paper's identity as the cached site state holds it (read once per request)."""
     from articles.caching import site_state

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "webhooks",
     "masthead",
+    "frontpage",
 ]
 
 MIDDLEWARE = [

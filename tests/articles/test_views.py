@@ -28,9 +28,12 @@ def assert_accessible(page):
 
 
 def test_home_leads_with_featured_story_then_latest_and_section_blocks(client):
-    """The home page leads with the editor's featured story and lists the latest stories and one block per section."""
+    """The home page leads with the editor's featured story and lists the latest stories and one block per section
+    (the four newest fill the sub-leads, and a story fills one slot only)."""
     news, sport = make_section("Thời sự"), make_section("Thể thao")
     published("Tin mới nhất về thời sự", news, 1)
+    for n in range(4):
+        published(f"Tin thời sự số {n}", news, 2 + n)
     featured = published("Bài tiêu điểm của tòa soạn", news, 90, is_featured=True)
     published("Đội bóng tỉnh thắng lớn", sport, 30)
     make_caption(featured, is_lead=True, photo=make_photo(alt_text="Toàn cảnh hội nghị"))

@@ -121,6 +121,11 @@ def may_arrange_front_page(user) -> bool:
     return bool(user.is_staff and is_editor(user))
 
 
+def may_see_readership(user) -> bool:
+    """May read how many views each story had (the most-read counts)."""
+    return bool(user.is_staff and is_editor(user))
+
+
 def may_fetch_originals(user) -> bool:
     """May download a photo's upload as sent, with its EXIF and GPS."""
     return bool(user.is_staff and is_editor(user))

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, Q, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -13,6 +13,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from mostread import ranking
 from photos.models import Photo
 from photos.renditions import with_renditions
 
@@ -143,16 +144,21 @@ def article_detail(request, section, slug):
     return render(request, "articles/article_detail.html", article_context(article))
 
 
-def related_stories(article, tag_ids=()):
-    """Xem thêm: published stories of the same section or sharing a tag, newest first, never the story itself."""
+def related_stories(article, tag_ids=(), also=()):
+    """Xem thêm: published stories of the same section or sharing a tag, newest first, never the story itself;
+    and, read in the same query, those of the stories `also` (ids) that are public, by id (the most-read list)."""
     published = Article.objects.published().exclude(pk=article.pk)
     candidates = [newest(published.filter(section_id=article.section_id)).values("id")[:RELATED_COUNT]]
     if tag_ids:
         candidates.append(newest(published.filter(tags__in=list(tag_ids))).values("id")[:RELATED_COUNT])
-    return list(
-        newest(published.filter(ids_of_any(candidates))).select_related("section")
-        .only("title", "slug", "kicker", "published_at", "section__slug", "section__name")[:RELATED_COUNT]
-    )
+    related = ids_of_any(candidates)
+    also = list(also)
+    rows = newest(published.filter(related | Q(id__in=also))).select_related("section").annotate(
+        is_related=Case(When(related, then=Value(True)), default=Value(False), output_field=BooleanField())
+    ).only("title", "slug", "kicker", "published_at", "section__slug", "section__name")
+    # At most len(also) rows are not related, so the newest related ones are all within this many.
+    rows = list(rows[:RELATED_COUNT + len(also)])
+    return [a for a in rows if a.is_related][:RELATED_COUNT], {a.pk: a for a in rows if a.pk in also}
 
 
 def placed_photos(body):
@@ -172,6 +178,8 @@ def article_context(article):
     # Read only if the story has any (with_story_parts says so); the staff preview prefetches them itself.
     corrections = list(article.corrections.all()) if getattr(article, "has_corrections", True) else []
     tags = list(article.tags.all())
+    most_read_ids = ranking.ranking_ids()
+    related, also = related_stories(article, [t.pk for t in tags], also=most_read_ids)
     modified = seo.article_modified(article)
     went_out = article.first_published_at or article.published_at
     updated = modified if went_out and modified and modified - went_out > UPDATE_NOTICE_AFTER else None
@@ -193,7 +201,8 @@ def article_context(article):
         "corrections": corrections,
         "tags": tags,
         "updated_at": updated,
-        "related": related_stories(article, [t.pk for t in tags]),
+        "related": related,
+        "most_read": ranking.pick(most_read_ids, also, leave_out=article.pk),
         "crumbs": crumbs,
         "meta": meta,
         "share_url": meta.canonical,

@@ -68,10 +68,11 @@ class PinnedStory:
         return self.expires is None or now.timestamp() < self.expires
 
 
-def arrange(*, pins, sections, now):
+def arrange(*, pins, sections, now, also=()):
     """The front page at `now`: lead, sub-leads, latest stories and section blocks, from pins and fallbacks.
 
     `pins` are PinnedStory values (expired ones are ignored), `sections` the menu's dicts (id, name, slug).
+    The stories `also` (ids, e.g. the most-read list) come in the same query, those public under "also" by id.
     """
     published = Article.objects.published(now=now)
     pinned = {p.slot: p.article_id for p in pins if p.active(now)}
@@ -82,8 +83,8 @@ def arrange(*, pins, sections, now):
               newest(published.filter(is_featured=True, published_at__gte=now - FEATURED_MAX_AGE)).values("id")[:1]]
     wanted += [newest(published.filter(section_id=s["id"])).values("id")[:SECTION_PICKS + spare] for s in sections]
     condition = ids_of_any(wanted)
-    if pinned:
-        condition |= Q(id__in=sorted(set(pinned.values())))
+    if pinned or also:
+        condition |= Q(id__in=sorted(set(pinned.values()) | set(also)))
     stories = list(newest(for_teasers(published.filter(condition))))
     by_id = {story.pk: story for story in stories}
     # A story pinned anywhere is kept for its own slot: earlier slots do not take it as their fallback.
@@ -110,4 +111,5 @@ def arrange(*, pins, sections, now):
         if picks:
             blocks.append({"section": section, "url": reverse("articles:section", kwargs={"slug": section["slug"]}),
                            "stories": picks})
-    return {"lead": lead, "subleads": subleads, "latest": latest, "blocks": blocks}
+    return {"lead": lead, "subleads": subleads, "latest": latest, "blocks": blocks,
+            "also": {i: by_id[i] for i in also if i in by_id}}

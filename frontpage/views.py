@@ -6,12 +6,15 @@ from django.utils.translation import gettext as _
 from articles import seo
 from articles.caching import public_page, site_state
 from articles.views import read_only
+from mostread import ranking
 
 from . import arrangement, layouts
 
 
 def front_page_context(*, pins, sections, now):
-    """Everything home.html needs: the arranged stories and the page's metadata."""
+    """Everything home.html needs: the arranged stories, the most-read list and the page's metadata."""
+    most_read_ids = ranking.ranking_ids(now)
+    page = arrangement.arrange(pins=pins, sections=sections, now=now, also=most_read_ids)
     name = seo.paper_name()
     meta = seo.PageMeta(
         title=_("%(paper)s - Local news and current affairs") % {"paper": name},
@@ -19,7 +22,7 @@ def front_page_context(*, pins, sections, now):
             "paper": name},
         path="/", structured_data=seo.website_structured_data(),
     )
-    return {**arrangement.arrange(pins=pins, sections=sections, now=now), "meta": meta}
+    return {**page, "most_read": ranking.pick(most_read_ids, page["also"]), "meta": meta}
 
 
 @read_only

@@ -25,6 +25,7 @@ urlpatterns = [
     path("sitemap-<int:year>-<int:month>.xml", newsroom_sitemaps.month, name="sitemap-month"),
     path("sitemap-news.xml", newsroom_sitemaps.news, name="sitemap-news"),
     path("", include("api.urls")),
+    path("", include("mostread.urls")),
     path("", include("articles.urls")),
 ]
 

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "webhooks",
     "masthead",
     "frontpage",
+    "mostread",
 ]
 
 MIDDLEWARE = [
@@ -513,3 +514,8 @@ NEWSROOM_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("NEWSROOM_WEBHOOK_ALLOW_PRIV
 # The trash (Thùng rác): days a story stays restorable before `purge_trash` deletes it for good. Stories that
 # were ever published, taken-down ones included, are kept whatever this says (Luật Báo chí 2016, art. 52).
 NEWSROOM_TRASH_DAYS = int(env("NEWSROOM_TRASH_DAYS", "30"))
+# Most read ("Đọc nhiều", mostread/). The list covers this many hours of views, and is recomputed
+# this often (it is cached on its own, not emptied by publications). Views are counted in the cache's Redis
+# and moved to the database by `manage.py flush_most_read` (every five minutes, DEPLOY.md).
+NEWSROOM_MOST_READ_HOURS = int(env("NEWSROOM_MOST_READ_HOURS", "24"))
+NEWSROOM_MOST_READ_SECONDS = int(env("NEWSROOM_MOST_READ_SECONDS", "300"))

@@ -28,7 +28,7 @@ GONE = {"go", "thungracgo"}  # taken down: their addresses answer 410, in the tr
 @pytest.fixture
 def world(db):
     """One public story and, beside it, one story in each non-public state sharing its section and tag, each
-    pinned on the front page."""
+    pinned on the front page and counted as the most read."""
     section = make_section("Thời sự")
     shared_tag = Tag.objects.create(name="Chủ đề chung")
     public_author = make_author("Phóng viên công khai")
@@ -52,6 +52,7 @@ def world(db):
             Article.objects.filter(pk=story.pk).update(trashed_at=timezone.now())
         hidden[key] = {"story": story, "marker": marker, "photo": photo}
     pin_everywhere(section, [entry["story"] for entry in hidden.values()])
+    most_read_everywhere([entry["story"] for entry in hidden.values()] + [public])
     return {"section": section, "tag": shared_tag, "author": public_author, "public": public, "hidden": hidden}
 
 
@@ -68,6 +69,15 @@ def pin_everywhere(section, stories):
     slots = [arrangement.LEAD, *arrangement.sublead_slots(), *arrangement.section_slots(section.pk)]
     for slot, story in zip(slots, stories + stories):
         Pin.objects.create(layout=layout, slot=slot, article=story)
+
+
+def most_read_everywhere(stories):
+    """Views counted for every story, the hidden ones most (as rows a flush of old counts could have left)."""
+    from mostread.counter import hour_of
+    from mostread.models import HourlyViews
+
+    for rank, story in enumerate(stories):
+        HourlyViews.objects.create(article=story, hour=hour_of(timezone.now()), views=1000 - rank)
 
 
 def secrets_of(entry):
@@ -180,3 +190,18 @@ def test_scheduled_story_leaks_nowhere_even_with_cache_warm_then_appears(client,
         assert entry["marker"].lower() in "\n".join(strings_of(client.get("/"))).lower()
         assert entry["marker"].lower() in "\n".join(strings_of(client.get(reverse("articles:rss")))).lower()
         assert client.get(entry["story"].get_absolute_url()).status_code == 200
+
+
+def test_view_beacon_never_counts_a_story_that_is_not_public(client, world):
+    """The most-read beacon answers a hidden story's ticket (a story page once handed it out) and counts nothing."""
+    from urllib.parse import urlencode
+
+    from mostread import beacon
+    from mostread.models import HourlyViews
+
+    before = {row.article_id: row.views for row in HourlyViews.objects.all()}
+    for entry in world["hidden"].values():
+        response = client.post("/luot-doc/", urlencode({"ve": beacon.ticket(entry["story"].pk)}),
+                               content_type="application/x-www-form-urlencoded", HTTP_USER_AGENT="Mozilla/5.0 Firefox/128.0")
+        assert response.status_code == 204
+    assert {row.article_id: row.views for row in HourlyViews.objects.all()} == before

@@ -4,12 +4,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article, Status, Transition
 from .people import display_name
 from .revisions import COMPARED_FIELDS, compare
 from .text import single_line, vietnamese_datetime
+from .widgets import TITLE_WORD_LIMIT, CharacterCountedTextarea, WordCountedInput
 from .workflow import ACTION_LABELS, MOVES, invalid_action_message
 
 # A move pressed on a page showing an older version of the story: someone edited or moved it meanwhile.
@@ -22,6 +24,17 @@ PUBLISH_TIME_FIELDS = ("published_at",)
 def body_widget():
     """The rich-text editor for story bodies; settings.NEWSROOM_BODY_WIDGET names it (the one place)."""
     return import_string(settings.NEWSROOM_BODY_WIDGET)()
+
+
+def label_split_inputs(fields) -> None:
+    """Name each input of a split date and time field ("Ngày (thời điểm xuất bản)"): the field's label names
+    the pair, and the words beside the inputs are text, not labels."""
+    for field in fields.values():
+        if isinstance(field.widget, forms.SplitDateTimeWidget):
+            date_input, time_input = field.widget.widgets
+            # Django's own words for the two inputs, as printed beside them ("Ngày:", "Giờ:").
+            date_input.attrs["aria-label"] = f"{gettext('Date:').rstrip(':')} ({field.label})"
+            time_input.attrs["aria-label"] = f"{gettext('Time:').rstrip(':')} ({field.label})"
 
 
 class MoveForm(forms.Form):
@@ -100,6 +113,12 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "body" in self.fields:
             self.fields["body"].widget = body_widget()
+        if "title" in self.fields:
+            attrs = {**self.fields["title"].widget.attrs, "class": "vTextField nr-title"}
+            self.fields["title"].widget = WordCountedInput(attrs=attrs, limit=TITLE_WORD_LIMIT)
+        if "sapo" in self.fields:
+            self.fields["sapo"].widget = CharacterCountedTextarea(attrs=self.fields["sapo"].widget.attrs)
+        label_split_inputs(self.fields)
         if self.instance.pk:
             self.initial["version"] = self.instance.version
         # Set when the save is refused because someone else saved first: the story as it now stands.

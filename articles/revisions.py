@@ -64,6 +64,30 @@ RESTORED_FIELDS = restored_fields()
 COMPARED_FIELDS = [("title", gettext_lazy("Title")), ("kicker", gettext_lazy("Kicker")), ("sapo", gettext_lazy("Sapo")),
                    ("body", gettext_lazy("Body"))]
 
+# Columns every save writes by itself: a save that changes only these changed nothing a reader or editor wrote.
+BOOKKEEPING_FIELDS = frozenset({"updated_at", "last_edited_by", "version", "search_title", "search_body"})
+_BETWEEN_TAGS = re.compile(r">\s+<")
+
+
+def _same(name: str, old, new) -> bool:
+    if name == "body":
+        # The editor lays blocks out with line breaks between tags, an import does not: not a change of text.
+        return _BETWEEN_TAGS.sub("><", old or "").strip() == _BETWEEN_TAGS.sub("><", new or "").strip()
+    return old == new
+
+
+def stored_content(article: Article, names) -> dict:
+    """The story's columns `names` as the database holds them now, before a save overwrites them."""
+    names = [name for name in names if name not in BOOKKEEPING_FIELDS]
+    return Article.objects.filter(pk=article.pk).values(*names).first() or {}
+
+
+def changed_fields(before: dict, article: Article) -> set[str]:
+    """The fields of `before` (stored_content) whose value the saved `article` no longer has."""
+    return {name for name, old in before.items()
+            if not _same(name, old, getattr(article, Article._meta.get_field(name).attname))}
+
+
 _WORDS = re.compile(r"\s*\S+|\s+$")
 
 

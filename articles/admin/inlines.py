@@ -2,13 +2,31 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import roles, workflow
 from ..models import Byline, Caption, Correction
-from .autocomplete import KnownChoicesInlineMixin
+from .autocomplete import KnownChoicesFormSet, KnownChoicesInlineMixin
+
+
+class StoryRowsFormSet(KnownChoicesFormSet):
+    """Rows of a tabular inline, each input named after its column: a row's inputs have no <label> of their
+    own (the column heads are text), so screen readers would read them unnamed."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            widget = getattr(field.widget, "widget", field.widget)  # inside the related-object wrapper
+            if field.widget.is_hidden:
+                continue
+            widget.attrs.setdefault("aria-label", str(field.label).capitalize())
+            if field.help_text:
+                # The column head shows the help; the row's input would point at a help block the table
+                # never prints (Django's aria-describedby), so it carries the help as its own description.
+                widget.attrs.setdefault("title", strip_tags(str(field.help_text)))
+                field.help_text = ""
 
 
 class StoryInlineMixin:
@@ -29,6 +47,7 @@ class StoryInlineMixin:
 
 class BylineInline(KnownChoicesInlineMixin, StoryInlineMixin, admin.TabularInline):
     model = Byline
+    formset = StoryRowsFormSet
     extra = 1
     autocomplete_fields = ["author"]
     fields = ["author", "role", "order"]
@@ -36,13 +55,15 @@ class BylineInline(KnownChoicesInlineMixin, StoryInlineMixin, admin.TabularInlin
 
 class CaptionInline(KnownChoicesInlineMixin, StoryInlineMixin, admin.TabularInline):
     model = Caption
+    formset = StoryRowsFormSet
     extra = 0
     autocomplete_fields = ["photo"]
     fields = ["thumbnail", "photo", "text", "position", "is_lead", "order"]
     readonly_fields = ["thumbnail"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
 
-    @admin.display(description=gettext_lazy("photo"))
+    # The photo column itself is the picker, headed "ảnh": this one shows the chosen photo.
+    @admin.display(description=gettext_lazy("preview of the photo"))
     def thumbnail(self, caption):
         if not caption.pk or not caption.photo_id:
             return "—"

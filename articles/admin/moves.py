@@ -92,14 +92,19 @@ class StoryMovesMixin(StoryPagesMixin):
         publish_at = ""
         if obj.published_at and obj.published_at > timezone.now():
             publish_at = timezone.localtime(obj.published_at).strftime("%Y-%m-%dT%H:%M")
+        log = list(obj.transitions.select_related("actor")[:100])  # newest first
+        # Editors' notes are internal: only those who may read the story's history read them here too.
+        reads_notes = workflow.can_read_history(request.user, obj)
         return {
             "workflow_moves": moves,
             "story_editable": editable,
             "transition_url": reverse("admin:articles_article_transition", args=[quote(obj.pk)]),
             "preview_url": reverse("admin:articles_article_preview", args=[quote(obj.pk)]),
-            "transitions": list(obj.transitions.select_related("actor")[:100]),
-            # Editors' notes are internal: only those who may read the story's history read them here too.
-            "hide_transition_comments": not workflow.can_read_history(request.user, obj),
+            "transitions": log,
+            "hide_transition_comments": not reads_notes,
+            # The editor's request stays on top of the story until the reporter sends it for review again.
+            "change_request": (log[0] if reads_notes and log and log[0].action == "request_changes"
+                               and obj.status == Status.DRAFT else None),
             "presence_text": presence_text,
             "presence_url": reverse("admin:articles_article_presence", args=[quote(obj.pk)]) if editable else "",
             "presence_every": presence.HEARTBEAT_EVERY,

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.cache import add_never_cache_headers
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from autosave.admin import AutosaveAdminMixin
 
-from .. import presence, richtext, roles, text, views, workflow
+from .. import presence, revisions, richtext, roles, text, views, workflow
 from ..bylines import credit_line
 from ..forms import ArticleAdminForm
 from ..models import Article, Byline, Caption, Correction, Status
@@ -73,8 +73,8 @@ class ArticleAdmin(AutosaveAdminMixin, StoryMovesMixin, StoryHistoryMixin, Story
     base_readonly_fields = ["status_badge", "first_published_at", "created_by", "last_edited_by", "updated_at"]
 
     class Media:
-        css = {"all": ["admin/newsroom/admin.css"]}
-        js = ["admin/newsroom/workflow.js", "admin/newsroom/presence.js"]
+        # admin.css and a11y.js come with every admin page (templates/admin/base_site.html).
+        js = ["admin/newsroom/workflow.js", "admin/newsroom/presence.js", "admin/newsroom/counters.js"]
 
     # Who sees and changes what.
 
@@ -185,7 +185,9 @@ class ArticleAdmin(AutosaveAdminMixin, StoryMovesMixin, StoryHistoryMixin, Story
     # Saving: who, the version counter, revisions. The button that was pressed is moves.py's.
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        with reversion.create_revision():
+        # Manually: save_related adds the story, with its bylines and captions, once they are all saved, and
+        # only when the save changed something or was not a workflow button's.
+        with reversion.create_revision(manage_manually=True):
             if request.user.is_authenticated:
                 reversion.set_user(request.user)
             return super().changeform_view(request, object_id, form_url, extra_context)
@@ -198,7 +200,11 @@ class ArticleAdmin(AutosaveAdminMixin, StoryMovesMixin, StoryHistoryMixin, Story
         else:
             # Status, first publication and a published story's time are the workflow's: a save never writes
             # them, even from a story object loaded before an editor pressed "publish".
-            obj.save(update_fields=workflow.content_fields(obj))
+            fields = workflow.content_fields(obj)
+            before = revisions.stored_content(obj, fields)
+            obj.save(update_fields=fields)
+            # What the save really changed: the form also reports a body the editor only laid out again.
+            form.saved_changes = revisions.changed_fields(before, obj)
 
     def save_related(self, request, form, formsets, change):
         for formset in formsets:
@@ -208,19 +214,27 @@ class ArticleAdmin(AutosaveAdminMixin, StoryMovesMixin, StoryHistoryMixin, Story
                         correction_form.instance.created_by = request.user
         super().save_related(request, form, formsets, change)
         article = form.instance
-        if reversion.is_active():
-            # Inlines and tags are saved only now: store the revision again with the whole story.
+        changes = self._changed_labels(form, formsets) if change else []
+        # A workflow button on an unchanged story is a move, not an edit: the log records it, not a revision.
+        if reversion.is_active() and (changes or not change or not request.POST.get("_transition")):
+            # Inlines and tags are saved only now: the revision holds the whole story.
             reversion.add_to_revision(article)
-            reversion.set_comment(self._revision_comment(form, formsets, change))
+            reversion.set_comment(self._revision_comment(changes, change))
         announce_article_changed(article, action="save")
         presence.stop_editing(article.pk, request.user)
 
-    def _revision_comment(self, form, formsets, change):
+    def _changed_labels(self, form, formsets) -> list[str]:
+        """The labels of what an edit changed: fields whose stored value moved, tags, inline rows."""
+        saved = getattr(form, "saved_changes", set())
+        columns = {field.name for field in Article._meta.concrete_fields}
+        labels = [str(form.fields[name].label or name) for name in form.changed_data
+                  if name != "version" and (name not in columns or name in saved)]
+        return labels + [str(formset.model._meta.verbose_name_plural) for formset in formsets if formset.has_changed()]
+
+    def _revision_comment(self, changes, change):
         if not change:
             return _("Created the story")
-        labels = [str(form.fields[name].label or name) for name in form.changed_data if name != "version"]
-        labels += [str(formset.model._meta.verbose_name_plural) for formset in formsets if formset.has_changed()]
-        return _("Edited: %(fields)s") % {"fields": ", ".join(labels)} if labels else _("Saved, text unchanged")
+        return _("Edited: %(fields)s") % {"fields": ", ".join(changes)} if changes else _("Saved, text unchanged")
 
     # Extra pages: the preview and the open form's heartbeat (history.py and moves.py add theirs).
 
@@ -232,10 +246,14 @@ class ArticleAdmin(AutosaveAdminMixin, StoryMovesMixin, StoryHistoryMixin, Story
         ] + super().get_urls()
 
     def presence_view(self, request, object_id):
-        """The open form's heartbeat: note that this user is still editing, answer who else is."""
+        """The open form's heartbeat: note that this user is still editing, answer who else is. The page's
+        last word as it closes (roi=1) forgets the user at once, so nobody is warned of someone who left."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         article = self._visible_story(request, object_id)
+        if request.POST.get("roi"):
+            presence.stop_editing(article.pk, request.user)
+            return HttpResponse(status=204)
         if not workflow.can_edit(request.user, article):
             raise PermissionDenied
         presence.mark_editing(article.pk, request.user)

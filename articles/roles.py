@@ -126,6 +126,16 @@ def may_see_readership(user) -> bool:
     return bool(user.is_staff and is_editor(user))
 
 
+def may_change_address(user) -> bool:
+    """May change a published story's slug or section (its old address then answers 301, redirects app)."""
+    return is_editor(user)
+
+
+def may_manage_redirects(user) -> bool:
+    """May add, import and remove redirects from old addresses (the paper's old site)."""
+    return bool(user.is_staff and is_editor(user))
+
+
 def may_fetch_originals(user) -> bool:
     """May download a photo's upload as sent, with its EXIF and GPS."""
     return bool(user.is_staff and is_editor(user))

@@ -127,8 +127,8 @@ class ArticleAdmin(AutosaveAdminMixin, StoryMovesMixin, StoryHistoryMixin, Story
         if not roles.may_feature(request.user):
             fields.append("is_featured")
         fields += sorted(workflow.workflow_owned_fields(obj) - set(fields))
-        if obj is not None and obj.first_published_at is not None:
-            fields.append("slug")  # the public address of a story that has been out stays as it is
+        if obj is not None and obj.first_published_at is not None and not roles.may_change_address(request.user):
+            fields.append("slug")  # an editor may move a story that has been out: its old address answers 301
         return fields
 
     def get_inline_instances(self, request, obj=None):

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "photos",
     "autosave",
     "api",
+    "redirects",
     "csp",
     "axes",
     "django_tasks",
@@ -119,6 +120,9 @@ MIDDLEWARE = [
     *(["newsroom.routers.PublicReadsMiddleware"] if DATABASE_REPLICA_URL else []),
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Old addresses: a 404 becomes a 301 to where the story is now (redirects/). Inside CommonMiddleware, so an
+    # old address without its trailing slash is answered in one hop too.
+    "redirects.middleware.RedirectFallbackMiddleware",
     # A database that cannot be reached becomes the Vietnamese 503 page (rendered without the database by
     # newsroom/errors.py), not a 500. Near the end: process_exception hooks are asked innermost first.
     "newsroom.middleware.DatabaseFailureMiddleware",

@@ -205,3 +205,18 @@ def test_view_beacon_never_counts_a_story_that_is_not_public(client, world):
                                content_type="application/x-www-form-urlencoded", HTTP_USER_AGENT="Mozilla/5.0 Firefox/128.0")
         assert response.status_code == 204
     assert {row.article_id: row.views for row in HourlyViews.objects.all()} == before
+
+
+def test_old_addresses_of_hidden_stories_lead_nowhere(client, world):
+    """A redirect to a story the public may not see answers as that story's page does (404, or 410 once taken
+    down), with no Location to follow; the public story's old address leads to it."""
+    from redirects.models import Redirect
+
+    Redirect.objects.create(old_path="/cu/cong-khai.html", article=world["public"])
+    assert client.get("/cu/cong-khai.html")["Location"] == world["public"].get_absolute_url()
+    for key, entry in world["hidden"].items():
+        Redirect.objects.create(old_path=f"/cu/{key}.html", article=entry["story"])
+        response = client.get(f"/cu/{key}.html")
+        assert response.status_code == (410 if key in GONE else 404), key
+        assert not response.has_header("Location")
+        assert entry["marker"].lower() not in response.content.decode().lower()

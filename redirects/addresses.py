@@ -14,6 +14,7 @@ is followed at once, with nothing to purge; browsers and CDNs may keep a 301 as 
 """
 from urllib.parse import unquote, urlsplit
 
+from django.utils.translation import gettext as _
 from django.conf import settings
 from django.db import transaction
 from django.urls import Resolver404, resolve, reverse
@@ -36,17 +37,17 @@ def normalize(value) -> str:
     """
     value = str(value or "").strip()
     if not value or any(ch in value for ch in "\r\n\t\x00") or " " in value.strip():
-        raise AddressError(f"Địa chỉ “{value[:80]}” không hợp lệ.")
+        raise AddressError(_("“%(address)s” is not a valid address.") % {"address": value[:80]})
     scheme = urlsplit(value).scheme
     if scheme and scheme.lower() not in ("http", "https"):
-        raise AddressError(f"Địa chỉ “{value[:80]}” không phải địa chỉ web (http, https).")
+        raise AddressError(_("“%(address)s” is not a web address (http, https).") % {"address": value[:80]})
     parts = urlsplit(value if scheme or value.startswith("//") else "/" + value.lstrip("/"))
     path = unquote(parts.path or "/")
     if not path.startswith("/"):
         path = "/" + path
     address = path + (f"?{parts.query}" if parts.query else "")
     if len(address) > MAX_PATH:
-        raise AddressError(f"Địa chỉ “{value[:80]}…” dài quá {MAX_PATH} ký tự.")
+        raise AddressError(_("“%(address)s…” is longer than %(limit)d characters.") % {"address": value[:80], "limit": MAX_PATH})
     return address
 
 
@@ -97,7 +98,8 @@ def target_of(new_address: str):
     """Where a redirect to `new_address` should lead, one hop: (story, "") or (None, path). AddressError if nowhere."""
     parts = urlsplit(new_address.strip())
     if parts.netloc and parts.netloc.lower() != _site_host():
-        raise AddressError(f"Địa chỉ mới “{new_address[:80]}” không thuộc trang báo ({_site_host()}).")
+        raise AddressError(_("The new address “%(address)s” is not on this site (%(host)s).") % {
+            "address": new_address[:80], "host": _site_host()})
     path = normalize(new_address)
     story = story_at(path)
     if story is not None:
@@ -106,7 +108,7 @@ def target_of(new_address: str):
     if earlier is not None:  # an old address: lead straight to where it leads
         return earlier.article, earlier.target_path
     if not page_exists(path):
-        raise AddressError(f"Địa chỉ mới “{new_address[:80]}” không có trên trang báo.")
+        raise AddressError(_("The new address “%(address)s” is not a page of this site.") % {"address": new_address[:80]})
     return None, path
 
 
@@ -114,11 +116,11 @@ def redirect_save(*, old_address: str, new_address: str, by=None, source=Source.
     """Add (or change) the redirect from old_address to new_address, after checking both."""
     old_path = normalize(old_address)
     if is_live_page(old_path):
-        raise AddressError(f"“{old_path}” đang là một trang của báo, không chuyển hướng đi nơi khác được.")
+        raise AddressError(_("“%(address)s” is a page of this site: it cannot lead elsewhere.") % {"address": old_path})
     article, target_path = target_of(new_address)
     if target_path == old_path or (article is not None and article.get_absolute_url() == old_path):
-        raise AddressError(f"“{old_path}” trỏ về chính nó.")
-    redirect, _ = Redirect.objects.update_or_create(
+        raise AddressError(_("“%(address)s” leads to itself.") % {"address": old_path})
+    redirect, _created = Redirect.objects.update_or_create(
         old_path=old_path,
         defaults={"article": article, "target_path": target_path, "source": source, "created_by": by},
     )
@@ -134,6 +136,8 @@ GONE = object()
 
 def destination(path: str, query: str = ""):
     """Where an address the site does not know leads: a URL, GONE (the story was taken down), or None (404)."""
+    if len(path) + len(query) > MAX_PATH or "\x00" in path + query:
+        return None  # longer than any stored address, or what no address can hold (PostgreSQL refuses NUL)
     paths = [path] if path.endswith("/") else [path, path + "/"]  # the slash forgotten: still one hop
     candidates = [p + f"?{query}" for p in paths] + paths if query else paths
     redirect = (Redirect.objects.filter(old_path__in=candidates).select_related("article__section")

@@ -5,11 +5,13 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from articles import roles
 
 from . import addresses
-from .imports import ImportRefused, import_csv
+from .imports import ImportRefused, import_csv, imported_message
 from .models import Redirect, Source
 
 
@@ -17,15 +19,15 @@ class RedirectForm(forms.ModelForm):
     """Old address and new address as typed; the new one is turned into a story or a page (one hop)."""
 
     new_address = forms.CharField(
-        label="Địa chỉ mới", max_length=addresses.MAX_PATH,
-        help_text="Địa chỉ trên báo này, ví dụ /thoi-su/ten-bai/ (cũng nhận cả địa chỉ đầy đủ https://...).",
+        label=gettext_lazy("New address"), max_length=addresses.MAX_PATH,
+        help_text=gettext_lazy("An address on this site, e.g. /thoi-su/ten-bai/ (a full https://... address is taken too)."),
     )
 
     class Meta:
         model = Redirect
         fields = ["old_path"]
-        labels = {"old_path": "Địa chỉ cũ"}
-        help_texts = {"old_path": "Ví dụ /tin-tuc/123.html hoặc https://baocu.vn/index.php?id=123."}
+        labels = {"old_path": gettext_lazy("Old address")}
+        help_texts = {"old_path": gettext_lazy("E.g. /tin-tuc/123.html or https://baocu.vn/index.php?id=123.")}
 
     def clean_old_path(self):
         try:
@@ -33,7 +35,8 @@ class RedirectForm(forms.ModelForm):
         except addresses.AddressError as error:
             raise forms.ValidationError(str(error)) from None
         if addresses.is_live_page(old_path):
-            raise forms.ValidationError(f"“{old_path}” đang là một trang của báo, không chuyển hướng được.")
+            raise forms.ValidationError(
+                _("“%(address)s” is a page of this site: it cannot lead elsewhere.") % {"address": old_path})
         return old_path
 
     def clean_new_address(self):
@@ -48,7 +51,8 @@ class RedirectForm(forms.ModelForm):
 
 
 class CsvImportForm(forms.Form):
-    file = forms.FileField(label="Tệp CSV", help_text="Hai cột: địa chỉ cũ, địa chỉ mới; mã hóa UTF-8.")
+    file = forms.FileField(label=gettext_lazy("CSV file"),
+                           help_text=gettext_lazy("Two columns: old address, new address; UTF-8 encoded."))
 
 
 @admin.register(Redirect)
@@ -76,7 +80,7 @@ class RedirectAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return roles.may_manage_redirects(request.user)
 
-    @admin.display(description="dẫn tới")
+    @admin.display(description=gettext_lazy("leads to"))
     def leads_to(self, redirect):
         if redirect.article_id is None:
             return redirect.target_path
@@ -109,13 +113,12 @@ class RedirectAdmin(admin.ModelAdmin):
             except ImportRefused as refused:
                 errors = refused.errors
             else:
-                self.message_user(request, f"Đã nhập {result.created} địa chỉ mới, cập nhật {result.updated} "
-                                           "địa chỉ đã có.", messages.SUCCESS)
+                self.message_user(request, imported_message(result), messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:redirects_redirect_changelist"))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": "Nhập địa chỉ cũ từ tệp CSV",
+            "title": _("Import old addresses from a CSV file"),
             "form": form,
             "errors": errors[:200],
             "more_errors": max(0, len(errors) - 200),

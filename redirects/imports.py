@@ -7,6 +7,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
 from django.db import transaction
 
 from . import addresses
@@ -30,15 +31,20 @@ class ImportResult:
     updated: int = 0
 
 
+def imported_message(result) -> str:
+    return _("Imported %(created)d new addresses, updated %(updated)d existing ones.") % {
+        "created": result.created, "updated": result.updated}
+
+
 def _rows(data: bytes):
     if len(data) > MAX_BYTES:
-        raise ImportRefused([f"Tệp lớn quá {MAX_BYTES // (1024 * 1024)} MB; hãy chia thành nhiều tệp."])
+        raise ImportRefused([_("The file is over %(mb)d MB; split it into several files.") % {"mb": MAX_BYTES // (1024 * 1024)}])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportRefused(["Tệp không phải văn bản UTF-8; hãy lưu lại dưới dạng “CSV UTF-8”."]) from None
+        raise ImportRefused([_("The file is not UTF-8 text; save it again as “CSV UTF-8”.")]) from None
     if not text.strip():
-        raise ImportRefused(["Tệp trống."])
+        raise ImportRefused([_("The file is empty.")])
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -58,24 +64,27 @@ def import_csv(data: bytes, *, by=None) -> ImportResult:
     if rows and _is_header(rows[0][1]):
         rows = rows[1:]
     if not rows:
-        raise ImportRefused(["Tệp không có dòng nào để nhập."])
+        raise ImportRefused([_("The file has no rows to import.")])
     if len(rows) > MAX_ROWS:
-        raise ImportRefused([f"Tệp có {len(rows)} dòng, nhiều quá {MAX_ROWS}; hãy chia thành nhiều tệp."])
+        raise ImportRefused([_("The file has %(rows)d rows, more than %(limit)d; split it into several files.") % {
+            "rows": len(rows), "limit": MAX_ROWS}])
     errors, wanted, seen = [], [], {}
     for number, row in rows:
         cells = [cell.strip() for cell in row]
         while cells and not cells[-1]:
             cells.pop()
         if len(cells) != 2:
-            errors.append(f"Dòng {number}: cần đúng 2 cột (địa chỉ cũ, địa chỉ mới), dòng này có {len(cells)}.")
+            errors.append(_("Row %(row)d: needs exactly 2 columns (old address, new address), this row has %(cells)d.") % {
+                "row": number, "cells": len(cells)})
             continue
         try:
             old_path = addresses.normalize(cells[0])
         except addresses.AddressError as error:
-            errors.append(f"Dòng {number}: địa chỉ cũ: {error}")
+            errors.append(_("Row %(row)d: old address: %(error)s") % {"row": number, "error": error})
             continue
         if old_path in seen:
-            errors.append(f"Dòng {number}: địa chỉ cũ “{old_path}” đã có ở dòng {seen[old_path]}.")
+            errors.append(_("Row %(row)d: the old address “%(address)s” is already on row %(first)d.") % {
+                "row": number, "address": old_path, "first": seen[old_path]})
             continue
         seen[old_path] = number
         wanted.append((number, old_path, cells[1]))
@@ -88,7 +97,7 @@ def import_csv(data: bytes, *, by=None) -> ImportResult:
             try:
                 addresses.redirect_save(old_address=old_path, new_address=new_address, by=by, source=Source.IMPORTED)
             except addresses.AddressError as error:
-                errors.append(f"Dòng {number}: {error}")
+                errors.append(_("Row %(row)d: %(error)s") % {"row": number, "error": error})
                 continue
             if old_path in existing:
                 result.updated += 1

@@ -196,3 +196,23 @@ def test_sending_again_replaces_the_queued_retry_instead_of_adding_one(receiver,
         run_worker()
     assert len(receiver.requests) == 3
     assert Delivery.objects.get().attempts == 2
+
+
+
+def test_the_trash_announces_nothing_the_take_down_before_it_did(receiver, endpoint, story_in_review, editor,
+                                                                run_worker):
+    """A published story reaches the trash only after its take-down, which is the one removal announced; the
+    trash, a restore from it and the purge of a never-published story send nothing more."""
+    from articles import trash
+
+    workflow.article_publish(article=story_in_review, by=editor)
+    workflow.article_unpublish(article=story_in_review, by=editor, comment="Trùng bài")
+    trash.article_trash(article=story_in_review, by=editor)
+    trash.article_untrash(article=story_in_review, by=editor)
+    draft = make_article("Bản nháp bỏ đi", section=story_in_review.section, status=Status.DRAFT)
+    trash.article_trash(article=draft, by=editor)
+    with time_machine.travel(timezone.now() + timedelta(days=40)):
+        trash.article_purge(article=draft, days=30)
+    run_worker()
+    assert [json.loads(r["body"])["event"] for r in receiver.requests] == ["article.published",
+                                                                        "article.unpublished"]

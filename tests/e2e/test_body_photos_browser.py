@@ -109,7 +109,10 @@ def test_reporter_places_moves_and_removes_photos_in_the_text(live_server, newsr
     assert shown == [{"alt": "Lễ cắt băng khánh thành cầu", "caption": "Lễ khánh thành Ảnh: Nông Vui"}]
     picture = page.locator(".body figure picture")
     assert "1200w" in picture.locator("source").get_attribute("srcset")
-    assert page.locator(".body figure img").evaluate("img => img.complete && img.naturalWidth > 0")
+    # A photo in the text loads lazily: it comes once the reader scrolls to it.
+    page.locator(".body figure img").scroll_into_view_if_needed()
+    page.wait_for_function("() => { const img = document.querySelector('.body figure img');"
+                           " return img.complete && img.naturalWidth > 0; }", timeout=10000)
     text = page.locator(".body").inner_text()
     assert text.index("Lễ khánh thành") < text.index("Đoạn một")
     screenshot("public")

@@ -1,5 +1,6 @@
 """Real-browser tests: Debian's Chromium driven by Playwright, against pytest-django's live_server."""
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,38 @@ def _orm_beside_playwright(django_db_setup):
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     else:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(autouse=True)
+def _page_quiet_before_flush(request):
+    """The page leaves, and the live server finishes what it was answering, before the database is flushed.
+
+    A page that is left tells the server (the presence banner's "left" beacon; autosave may be saving), and
+    such a request still in its transaction when pytest-django truncates every table deadlocks with the
+    TRUNCATE on PostgreSQL, failing the teardown and leaving rows behind for the next test.
+    """
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    yield
+    try:
+        page.goto("about:blank")
+    except Exception:  # a page already closed or crashed has nothing left to send
+        pass
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    quiet = 0
+    with connection.cursor() as cursor:
+        for _ in range(100):  # at most about 5 s
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid() AND state NOT IN ('idle')")
+            quiet = quiet + 1 if cursor.fetchone()[0] == 0 else 0
+            if quiet >= 3:
+                return
+            time.sleep(0.05)
 
 
 @pytest.fixture(scope="session")

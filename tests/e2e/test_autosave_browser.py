@@ -1,6 +1,8 @@
 """Autosave in headless Chromium: type, wait, close the tab, reopen, restore, save; a flaky line; leaving asks."""
 import re
 
+from playwright.sync_api import expect
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -103,7 +105,7 @@ def test_a_new_story_is_autosaved_and_offered_on_the_add_form(live_server, repor
     page = context.new_page()
     page.goto(add_url)
     page.locator("#nr-autosave-offer").get_by_role("button", name="Khôi phục").click()
-    assert page.input_value("input[name=title]") == "Hội chợ nông sản Chợ Mới"
+    expect(page.locator("input[name=title]")).to_have_value("Hội chợ nông sản Chợ Mới")  # filled once restored
     assert page.input_value("textarea[name=sapo]") == "Hơn 80 gian hàng."
     page.locator("#nr-autosave-offer").wait_for(state="hidden")
     page.goto(add_url)  # the draft stays until the story is saved or the draft discarded
@@ -164,5 +166,5 @@ def test_captions_are_kept_and_restored_but_not_corrections(live_server, page):
 
     page.goto(change_url(live_server, article))
     page.locator("#nr-autosave-offer").get_by_role("button", name="Khôi phục").click()
-    assert page.locator("#captions-group textarea[name$='-text']").first.input_value() == "Người dân xuống đồng đầu năm."
+    expect(page.locator("#captions-group textarea[name$='-text']").first).to_have_value("Người dân xuống đồng đầu năm.")
     assert page.locator("#corrections-group textarea[name$='-text']").first.input_value() == "Sửa tên xã."

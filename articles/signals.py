@@ -13,3 +13,8 @@ def announce_article_changed(article, *, action):
     from .models import Article
 
     transaction.on_commit(lambda: article_changed.send(sender=Article, article=article, action=action))
+
+# Sent after the transaction commits, once per transaction, whenever cached public pages were purged:
+# sender=None, keys=<frozenset of str>: the cache keys (articles/cachekeys.py) whose pages were thrown away;
+# "site" means every page. The CDN purge backends (cdn/) and the stored renders (prerender/) listen to it.
+keys_purged = Signal()

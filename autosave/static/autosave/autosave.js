@@ -216,31 +216,51 @@ function newsroomAutosave() {
     show(message, false);
   }
 
+  // The offer's buttons answer at once, even before the editors are ready (a click then is kept and carried
+  // out once they are: the body can only be filled into a ready editor).
+  let started = false;
+  let pendingRestore = null;
+
+  function restoreDraft(draft) {
+    restore(draft);
+    lastStored = null; // the restored text is the draft's, still not the story's: leaving asks first
+    closeOffer(panel.dataset.restoredText);
+  }
+
+  if (offer) {
+    const draft = JSON.parse(document.getElementById("nr-autosave-draft").textContent);
+    offer.querySelector(".nr-autosave-restore").addEventListener("click", () => {
+      if (started) {
+        restoreDraft(draft);
+      } else {
+        pendingRestore = draft;
+      }
+    });
+    offer.querySelector(".nr-autosave-discard").addEventListener("click", () => {
+      pendingRestore = null;
+      request(panel.dataset.discardUrl, "{}")
+        .then((response) => {
+          if (!response.ok) {
+            throw new Error(String(response.status));
+          }
+          closeOffer(panel.dataset.discardedText);
+        })
+        .catch(() => show(panel.dataset.retryText, true));
+    });
+  }
+
   function start() {
     baseline = JSON.stringify(content(true));
+    started = true;
     if (startedUnsaved || snapshot() !== baseline) {
       save();
     }
     Object.values((window.CKEDITOR && window.CKEDITOR.instances) || {}).forEach((editor) => {
       editor.on("change", typed);
     });
-    if (offer) {
-      const draft = JSON.parse(document.getElementById("nr-autosave-draft").textContent);
-      offer.querySelector(".nr-autosave-restore").addEventListener("click", () => {
-        restore(draft);
-        lastStored = null; // the restored text is the draft's, still not the story's: leaving asks first
-        closeOffer(panel.dataset.restoredText);
-      });
-      offer.querySelector(".nr-autosave-discard").addEventListener("click", () => {
-        request(panel.dataset.discardUrl, "{}")
-          .then((response) => {
-            if (!response.ok) {
-              throw new Error(String(response.status));
-            }
-            closeOffer(panel.dataset.discardedText);
-          })
-          .catch(() => show(panel.dataset.retryText, true));
-      });
+    if (pendingRestore) {
+      restoreDraft(pendingRestore);
+      pendingRestore = null;
     }
   }
 

@@ -3,9 +3,11 @@
     python -m bench                       # 100,000 stories (seeded once, reused while the size matches)
     python -m bench --stories 2000 --seconds 3   # a quick run to check the harness
     python -m bench --reseed              # seed again even if the database already has the size
+    python -m bench --newsroom-only       # only the simulated newsroom: hit ratio and retention
 
 PostgreSQL is required (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/newsroom_bench);
-a second database with 1,000 stories (same name + "_1k") gives the query counts at the small size.
+a second database with 1,000 stories (same name + "_1k") gives the query counts at the small size, and a
+third (same name + "_newsroom", 2,000 stories seeded afresh each run) holds the simulated newsroom.
 The page cache is Redis (BENCH_CACHE_URL, default redis://127.0.0.1:6379/3, a fresh key prefix per run),
 as in production; with --cache locmem each worker keeps its own cache instead.
 """
@@ -19,9 +21,9 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import load, report
+from . import load, newsroom, report
 from .probe import PAGES
-from .server import ROOT, Gunicorn, bench_env, collectstatic, free_port, get_status
+from .server import ROOT, Gunicorn, bench_env, collectstatic, free_port, get_status, stop_process_group
 
 RESULTS = Path(__file__).resolve().parent / "results"
 TMP = RESULTS / "tmp"
@@ -46,6 +48,17 @@ def parse_args(argv):
     p.add_argument("--reseed", action="store_true", help="seed again even if the database has the right size")
     p.add_argument("--only", help="comma-separated page names to measure (default: all)")
     p.add_argument("--out", default=None, help="results file stem (default bench/results/bench-<stories>)")
+    p.add_argument("--newsroom-stories", type=int, default=2000,
+                   help="stories in the simulated newsroom's database (hit ratio, retention; default 2000)")
+    p.add_argument("--newsroom-seconds", type=int, default=60, help="seconds of load in the hit-ratio run (default 60)")
+    p.add_argument("--edit-every", type=float, default=10, help="seconds between two changes by the desk (default 10)")
+    p.add_argument("--zipf", type=float, default=1.1, help="Zipf exponent s of the readers (default 1.1)")
+    p.add_argument("--render-first", type=int, default=12_000,
+                   help="stories of the cold runs given a stored render before the load (default 12000)")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--skip-newsroom", action="store_true", help="leave out the hit-ratio and retention runs")
+    group.add_argument("--newsroom-only", action="store_true",
+                       help="only the hit-ratio and retention runs (results: bench/results/newsroom-<stories>)")
     return p.parse_args(argv)
 
 
@@ -91,7 +104,7 @@ def psql_ok(database_url):
         sys.exit(f"PostgreSQL is not reachable ({error}). Start it, or set BENCH_DATABASE_URL.")
     conn.autocommit = True
     with conn.cursor() as cursor:
-        for name in (config["NAME"], config["NAME"] + "_1k"):
+        for name in (config["NAME"], config["NAME"] + "_1k", config["NAME"] + "_newsroom"):
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if not cursor.fetchone():
                 cursor.execute(f'CREATE DATABASE "{name}"')
@@ -101,9 +114,9 @@ def psql_ok(database_url):
     return version
 
 
-def small_url(database_url):
+def small_url(database_url, suffix="_1k"):
     base, _, name = database_url.rpartition("/")
-    return f"{base}/{name}_1k"
+    return f"{base}/{name}{suffix}"
 
 
 def run_py(module_args, env, **kwargs):
@@ -131,9 +144,9 @@ def ensure_seeded(env, stories, reseed, label):
     return seeded
 
 
-def probe(env, label):
+def probe(env, label, render_first):
     out = TMP / f"probe-{label}.json"
-    run_py(["-m", "bench.probe", "--out", str(out)], {**env, "CACHE_URL": "locmem://"})
+    run_py(["-m", "bench.probe", "--out", str(out), "--render-first", str(render_first)], {**env, "CACHE_URL": "locmem://"})
     return json.loads(out.read_text())
 
 
@@ -162,6 +175,8 @@ def machine(pg_version, generator):
     }
 
 
+# The cold pages of issue 12: the page cache off, everything else on (Redis: site state, blocks, fragments).
+COLD_PAGES = ["floor", "home", "article_warm", "article_cold", "section_first", "section_deep", "rss"]
 UNCACHED_PAGES = ["floor", "home", "article_warm", "section_first", "section_deep", "search_common", "search_rare",
                   "search_plain", "rss", "sitemap"]
 
@@ -243,7 +258,56 @@ def measure(server, generator, urls, notes, cookie, args, only, pages=None, seco
     if "article_cold" in results and "loaded" in results["article_cold"]:
         distinct = notes["article_cold"]["distinct_urls"]
         results["article_cold"]["all_misses"] = cold_cursor <= distinct
+        rendered = notes.get("renders", {})
+        if rendered.get("available"):
+            # Past the stories given a stored render beforehand, a request renders and stores one first.
+            results["article_cold"]["stories_asked"] = cold_cursor - 1
+            results["article_cold"]["within_rendered"] = cold_cursor - 1 <= rendered["cold_urls_rendered"]
     return results
+
+
+def newsroom_phase(args, common, port, generator, log_file):
+    """Hit ratio and retention on the simulated newsroom's own database (bench/newsroom.py)."""
+    url = small_url(args.database_url, "_newsroom")
+    env = bench_env(url, site_url=f"http://127.0.0.1:{port}",
+                    **{**common, "key_prefix": common["key_prefix"] + "-newsroom"})
+    print(f"== simulated newsroom: {args.newsroom_stories:,} stories, seeded afresh")
+    seeded = ensure_seeded(env, args.newsroom_stories, True, "newsroom")
+    renders_file = TMP / "newsroom-renders.json"
+    run_py(["-m", "bench.renders", "--all", "--out", str(renders_file)], env, capture_output=True)
+    renders = json.loads(renders_file.read_text())
+    if renders.get("available"):
+        print(f"  stored renders: {renders['rendered']:,} stories rendered in {renders['seconds']} s")
+    urls_file = TMP / "newsroom-urls.json"
+    run_py(["-m", "bench.editor", "urls", "--out", str(urls_file)], env, capture_output=True)
+    urls = json.loads(urls_file.read_text())
+    local_seconds = float(env.get("NEWSROOM_PAGE_CACHE_LOCAL_SECONDS", "1"))  # production's default
+    worker = start_task_worker(env, log_file)
+    try:
+        with Gunicorn(env, workers=args.workers, worker_class=args.worker_class, port=port, log_file=log_file) as server:
+            print(f"== retention: every story page cached ({len(urls['stories']):,}), then one story published")
+            kept = newsroom.retention(server, env, ROOT, urls, TMP, local_seconds)
+            other, same = kept["other_sections"], kept["same_section"]
+            print(f"  other sections: {other['still_cached']} of {other['cached_before']} story pages still cached; "
+                  f"same section: {same['still_cached']} of {same['cached_before']}")
+            print(f"== hit ratio: Zipf s={args.zipf} reads for {args.newsroom_seconds}s, one change every "
+                  f"{args.edit_every:g}s by the desk (its own process), generator {generator}")
+            ratio = newsroom.hit_ratio(server, env, ROOT, urls, TMP, generator=generator, wrk=load.wrk_path(),
+                                       connections=args.connections, seconds=args.newsroom_seconds,
+                                       every=args.edit_every, zipf_s=args.zipf)
+            print(f"  {ratio['from_cache']:,} of {ratio['responses']:,} responses from the cache "
+                  f"({ratio['ratio']:.1%}) at {ratio['load']['rps']:.0f} req/s; {len(ratio['events'])} changes")
+    finally:
+        stop_process_group(worker)
+    return {"stories": args.newsroom_stories, "database": url.rsplit("/", 1)[-1], "seeding": seeded, "renders": renders,
+            "local_seconds": local_seconds, "retention": kept, "hit_ratio": ratio}
+
+
+def start_task_worker(env, log_file):
+    """django-tasks' database worker, as production runs it (DEPLOY.md): background renders and purges."""
+    log = open(log_file, "ab")
+    return subprocess.Popen([sys.executable, "manage.py", "db_worker", "--interval", "1"], cwd=ROOT, env=env,
+                            stdout=log, stderr=log, start_new_session=True)
 
 
 def main(argv=None):
@@ -264,6 +328,21 @@ def main(argv=None):
     env_small = bench_env(small_url(args.database_url), site_url=f"http://127.0.0.1:{port}", **common)
     started = time.monotonic()
     info = machine(pg_version, generator)
+    log_file = TMP / f"gunicorn-{run_id}.log"
+    config = {"stories": args.stories, "workers": args.workers, "worker_class": args.worker_class,
+              "connections": args.connections, "seconds_per_page": args.seconds,
+              "one_client_seconds": args.latency_seconds, "generator": generator,
+              "cache": args.cache, "database": args.database_url.rsplit("/", 1)[-1]}
+
+    if args.newsroom_only:
+        print("== collectstatic (production's manifest storage)")
+        collectstatic(env_big)
+        result = {"run": run_id, "machine": info, "config": config,
+                  "newsroom": newsroom_phase(args, common, port, generator, log_file)}
+        info["loadavg_end"] = os.getloadavg()
+        result["seconds_total"] = round(time.monotonic() - started, 1)
+        result["targets"] = report.newsroom_targets(result["newsroom"])
+        return write(result, args.out or str(RESULTS / f"newsroom-{args.newsroom_stories}"), report.newsroom_markdown)
 
     print("== seeding")
     seeded_small = ensure_seeded(env_small, SMALL_STORIES, args.reseed, "1k")
@@ -272,41 +351,53 @@ def main(argv=None):
     print("== collectstatic (production's manifest storage)")
     collectstatic(env_big)
     print("== queries per page (test client, same settings)")
-    probe_small = probe(env_small, "1k")
-    probe_big = probe(env_big, "big")
+    probe_small = probe(env_small, "1k", args.render_first)
+    probe_big = probe(env_big, "big", args.render_first)
+    rendered = probe_big["notes"].get("renders", {})
+    if rendered.get("available"):
+        print(f"  stored renders: {rendered['rendered']:,} rendered of {rendered['asked']:,} asked for, in {rendered['seconds']} s")
+    urls, notes, cookie = probe_big["urls"], probe_big["notes"], probe_big["cookie"]
     print(f"== load: gunicorn {args.workers} {args.worker_class} workers, {args.connections} connections, {args.seconds}s per page, generator {generator}")
-    log_file = TMP / f"gunicorn-{run_id}.log"
     with Gunicorn(env_big, workers=args.workers, worker_class=args.worker_class, port=port, log_file=log_file) as server:
-        pages = measure(server, generator, probe_big["urls"], probe_big["notes"], probe_big["cookie"], args, only)
+        pages = measure(server, generator, urls, notes, cookie, args, only)
         rss = server.peak_rss_mb()
+    print("== cold: the page cache off (NEWSROOM_PAGE_CACHE_SECONDS=0), Redis on (site state, blocks, fragments)")
+    env_cold = {**env_big, "NEWSROOM_PAGE_CACHE_SECONDS": "0", "CACHE_KEY_PREFIX": common["key_prefix"] + "-cold"}
+    with Gunicorn(env_cold, workers=args.workers, worker_class=args.worker_class, port=port, log_file=log_file) as server:
+        cold = measure(server, generator, urls, notes, cookie, args, only, pages=COLD_PAGES)
+        rss_cold = server.peak_rss_mb()
     print("== load without the page cache (CACHE_URL=dummy://): what every cache miss costs")
     with Gunicorn({**env_big, "CACHE_URL": "dummy://"}, workers=args.workers, worker_class=args.worker_class,
                   port=port, log_file=log_file) as server:
-        uncached = measure(server, generator, probe_big["urls"], probe_big["notes"], probe_big["cookie"], args, only,
+        uncached = measure(server, generator, urls, notes, cookie, args, only,
                            pages=UNCACHED_PAGES, seconds=max(args.seconds // 2, 2), warm_up=False)
         rss_uncached = server.peak_rss_mb()
+    simulated = None if args.skip_newsroom else newsroom_phase(args, common, port, generator, log_file)
     info["loadavg_end"] = os.getloadavg()
 
     result = {
         "run": run_id,
         "seconds_total": round(time.monotonic() - started, 1),
         "machine": info,
-        "config": {"stories": args.stories, "workers": args.workers, "worker_class": args.worker_class,
-                   "connections": args.connections, "seconds_per_page": args.seconds,
-                   "one_client_seconds": args.latency_seconds, "generator": generator,
-                   "cache": args.cache, "database": args.database_url.rsplit("/", 1)[-1]},
+        "config": config,
         "seeding": {"big": seeded_big, "small": seeded_small},
         "pages": pages,
+        "cold": cold,
         "uncached": uncached,
+        "newsroom": simulated,
         "queries": {"small": probe_small["queries"], "big": probe_big["queries"]},
         "probe_notes": probe_big["notes"],
         "peak_rss_mb_per_worker": rss,
+        "peak_rss_mb_per_worker_cold": rss_cold,
         "peak_rss_mb_per_worker_uncached": rss_uncached,
     }
     result["targets"] = report.targets(result)
-    stem = args.out or str(RESULTS / f"bench-{args.stories}")
+    return write(result, args.out or str(RESULTS / f"bench-{args.stories}"), report.markdown)
+
+
+def write(result, stem, render):
     Path(stem + ".json").write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n")
-    markdown = report.markdown(result)
+    markdown = render(result)
     Path(stem + ".md").write_text(markdown)
     print()
     print(markdown)

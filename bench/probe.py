@@ -18,7 +18,7 @@ PAGES = [
     ("floor", "Minimal Django view, floor"),
     ("home", "Home"),
     ("article_warm", "Article, cache warm"),
-    ("article_cold", "Article, cache cold"),
+    ("article_cold", "Article, cache miss (a new story each request)"),
     ("section_first", "Section, page 1"),
     ("section_deep", "Section, deep page"),
     ("search_common", "Search, common word"),
@@ -89,11 +89,20 @@ def discover(out_dir):
     urls["static"] = settings.STATIC_URL + "css/site.css"
     urls["floor"] = "/__bench__/floor/"
     urls["home"] = "/"
-    # A recent story with photos, bylines and tags: a page a reader would actually land on.
-    story = (published.annotate(n=Count("captions", distinct=True)).filter(n__gte=2)
-             .select_related("section").order_by("-published_at").first()) or published.select_related("section").first()
+    # A recent story with photos, bylines and tags: a page a reader would actually land on. Of the same shape
+    # in every database (two captions, two bylines, two tags, no correction), so that the query counts at 1k
+    # and at 100k compare the same page, not a story with a tag against one without (the tag widget of the
+    # change form asks for the story's tags only when it has some).
+    story = (published.annotate(n_captions=Count("captions", distinct=True), n_bylines=Count("bylines", distinct=True),
+                                n_tags=Count("tags", distinct=True), n_corrections=Count("corrections", distinct=True))
+             .filter(n_captions=2, n_bylines=2, n_tags=2, n_corrections=0)
+             .select_related("section").order_by("-published_at").first()
+             or published.annotate(n=Count("captions", distinct=True)).filter(n__gte=2)
+             .select_related("section").order_by("-published_at").first()
+             or published.select_related("section").first())
     urls["article_warm"] = story.get_absolute_url()
-    notes["article_warm"] = {"id": story.pk, "captions": story.captions.count(), "bylines": story.bylines.count()}
+    notes["article_warm"] = {"id": story.pk, "captions": story.captions.count(), "bylines": story.bylines.count(),
+                             "tags": story.tags.count(), "corrections": story.corrections.count()}
     biggest = Section.objects.annotate(n=Count("articles")).order_by("-n").first()
     urls["section_first"] = biggest.get_absolute_url()
     urls["section_deep"], notes["section_deep"] = deep_section_url(biggest, published)
@@ -107,20 +116,48 @@ def discover(out_dir):
     urls["admin_change"] = reverse("admin:articles_article_change", args=[story.pk])
 
     # Distinct story URLs for the cold-cache run, shuffled so that neighbours share no cached state.
-    rows = list(published.values_list("slug", "section__slug"))
+    rows = list(published.values_list("pk", "slug", "section__slug"))
     random.Random(11).shuffle(rows)
-    cold = [reverse("articles:detail", kwargs={"section": s, "slug": slug}) for slug, s in rows[:COLD_URLS]]
+    rows = rows[:COLD_URLS]
+    cold = [reverse("articles:detail", kwargs={"section": s, "slug": slug}) for _pk, slug, s in rows]
     cold_file = os.path.join(out_dir, "article-urls.txt")
     with open(cold_file, "w") as fh:
         fh.write("\n".join(cold) + "\n")
     urls["article_cold"] = cold[0]
-    notes["article_cold"] = {"distinct_urls": len(cold), "file": cold_file}
+    notes["article_cold"] = {"distinct_urls": len(cold), "file": cold_file, "ids": [pk for pk, _s, _c in rows]}
 
     editor = bench_editor()
     client = Client()
     client.force_login(editor)
     session_cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
     return urls, notes, session_cookie, editor
+
+
+def prepare_renders(notes, render_first):
+    """Stored renders for the measured story and the first `render_first` stories of the cold runs, as a live
+    site has them (bench/renders.py); every story when the database is small."""
+    from articles.models import Article
+
+    from . import renders
+
+    if Article.objects.count() <= max(render_first, 5000):
+        done = renders.prepare(everything=True)
+    else:
+        ids = [notes["article_warm"]["id"]] + notes["article_cold"]["ids"][:render_first]
+        done = renders.prepare(ids)
+    done["cold_urls_rendered"] = min(render_first, notes["article_cold"]["distinct_urls"])
+    return done
+
+
+def prime(urls, editor):
+    """Ask every page once, so the stored renders of the stories lists show (teasers) exist, as on a live site."""
+    from django.test import Client
+
+    anonymous, staff = Client(raise_request_exception=False), Client(raise_request_exception=False)
+    staff.force_login(editor)
+    for name, _label in PAGES:
+        if urls.get(name) and name != "static":
+            (staff if name.startswith("admin_") else anonymous).get(urls[name])
 
 
 def count_queries(urls, editor):
@@ -159,11 +196,16 @@ def count_queries(urls, editor):
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Find the bench URLs and count queries per page.")
     parser.add_argument("--out", required=True, help="JSON file to write")
+    parser.add_argument("--render-first", type=int, default=12_000,
+                        help="stories of the cold runs given a stored render beforehand (default 12000)")
     args = parser.parse_args(argv)
     _setup_django()
     out_dir = os.path.dirname(os.path.abspath(args.out))
     urls, notes, cookie, editor = discover(out_dir)
+    notes["renders"] = prepare_renders(notes, args.render_first)
+    prime(urls, editor)
     queries = count_queries(urls, editor)
+    notes["article_cold"].pop("ids")
     with open(args.out, "w") as fh:
         json.dump({"urls": urls, "notes": notes, "cookie": cookie, "queries": queries}, fh, indent=2)
     return 0

@@ -21,26 +21,36 @@ def floor_for(pages, name):
 
 
 def _verdict(ok):
+    if isinstance(ok, str):
+        return ok
     return "n/a" if ok is None else ("PASS" if ok else "MISS")
 
 
+def _ratio_target(add, table, page, share, what):
+    figures = _loaded(table, page)
+    floor_rps = floor_for(table, page)
+    if floor_rps and figures:
+        ratio = figures["rps"] / floor_rps
+        add(f"{what} >= {share:.2f} of the floor's throughput", f"{ratio:.2f}", f">= {share:.2f}", ratio >= share,
+            f"{figures['rps']:.0f} vs {floor_rps:.0f} req/s (floor measured around it)")
+    else:
+        add(f"{what} >= {share:.2f} of the floor's throughput", None, f">= {share:.2f}", None, "not measured")
+
+
 def targets(result):
-    """Each target of issue 7 with the measured figure, the bound and PASS / MISS (n/a if not measured)."""
-    pages, uncached = result["pages"], result.get("uncached", {})
+    """Each target of issues 7 and 12 with the measured figure, the bound and PASS / MISS (n/a if not measured)."""
+    pages, uncached, cold = result["pages"], result.get("uncached", {}), result.get("cold") or {}
     out = []
 
     def add(name, measured, bound, ok, note=""):
         out.append({"target": name, "measured": measured, "bound": bound, "verdict": _verdict(ok), "note": note})
 
-    for page, share in (("article_warm", 0.8), ("article_cold", 0.3)):
-        figures = _loaded(pages, page)
-        floor_rps = floor_for(pages, page)
-        if floor_rps and figures:
-            ratio = figures["rps"] / floor_rps
-            add(f"{pages[page]['label']} >= {share:.0%} of the floor's throughput", f"{ratio:.0%}", f">= {share:.0%}",
-                ratio >= share, f"{figures['rps']:.0f} vs {floor_rps:.0f} req/s (floor measured around it)")
-        else:
-            add(f"{page} >= {share:.0%} of the floor", None, f">= {share:.0%}", None)
+    # Issue 12: "cold" is the page cache off (NEWSROOM_PAGE_CACHE_SECONDS=0) with Redis on.
+    _ratio_target(add, cold, "article_cold", 0.30, "Cold article (page cache off, a new story each request)")
+    _ratio_target(add, cold, "home", 0.15, "Cold home (page cache off)")
+    _ratio_target(add, cold, "section_first", 0.15, "Cold section, page 1 (page cache off)")
+    _ratio_target(add, pages, "article_warm", 0.80, "Warm article (Redis page cache)")
+    out.extend(newsroom_targets(result.get("newsroom")))
     for page in ("search_common", "search_rare", "search_plain"):
         # Search is measured without the page cache: real searches are too varied to be cache hits.
         for where, figures in (("uncached, loaded", _loaded(uncached, page)), ("uncached, 1 client", _one(uncached, page))):
@@ -58,12 +68,74 @@ def targets(result):
     else:
         add("Deep section page <= 2x page 1", None, "<= 2x", None)
     small, big = result["queries"]["small"], result["queries"]["big"]
-    # Who the editor is (session, user, permissions) is not content: compare the content queries.
-    differing = [name for name in big if not name.startswith("_") and name in small
-                 and query_difference(small[name], big[name])]
-    add("Queries per page the same at 1k and at the big size", "differ: " + ", ".join(differing) if differing else "same",
-        "same", not differing, "; ".join(f"{name}: {query_difference(small[name], big[name])}" for name in differing))
+    differing, expected = [], []
+    for name in big:
+        if name.startswith("_") or name not in small:
+            continue
+        difference = query_difference(small[name], big[name])
+        if not difference:
+            continue
+        (expected if exact_count_below_threshold(small[name], big[name]) else differing).append((name, difference))
+    notes = [f"{name}: {difference}" for name, difference in differing]
+    notes += [f"{name}: {difference}, by design: the unfiltered story list counts exactly below "
+              f"{_exact_below()} rows and takes PostgreSQL's estimate above (articles/admin/pagination.py), "
+              "one query fewer at scale" for name, difference in expected]
+    add("Queries per page the same at 1k and at the big size",
+        "differ: " + ", ".join(n for n, _ in differing) if differing else "same" + (" (but the exact count)" if expected else ""),
+        "same", not differing, "; ".join(notes))
     return out
+
+
+def newsroom_targets(simulated):
+    """Issue 12's targets on the simulated newsroom: hit ratio and retention."""
+    out = []
+
+    def add(name, measured, bound, ok, note=""):
+        out.append({"target": name, "measured": measured, "bound": bound, "verdict": _verdict(ok), "note": note})
+
+    if not simulated:
+        add("Hit ratio under a simulated newsroom", None, ">= 95%", None, "not run (--skip-newsroom)")
+        add("Story pages of other sections still cached after one publish", None, ">= 99%", None, "not run")
+        return out
+    hr = simulated["hit_ratio"]
+    c = hr["load"]["cache"]
+    kinds = {}
+    for event in hr["events"]:
+        kinds[event["kind"]] = kinds.get(event["kind"], 0) + 1
+    add("Hit ratio under a simulated newsroom", f"{hr['ratio']:.1%}", ">= 95%", hr["ratio"] is not None and hr["ratio"] >= 0.95,
+        f"{hr['from_cache']:,} of {hr['responses']:,} responses hit/stale (miss {c['miss']:,}, no header {c['none']:,}, "
+        f"errors {c['bad']:,}); {simulated['stories']:,} stories, Zipf s={hr['zipf_s']}, {hr['seconds']} s at "
+        f"{hr['load']['rps']:.0f} req/s, " + ", ".join(f"{n} {k}s" for k, n in sorted(kinds.items()))
+        + f" (one every {hr['edit_every']:g} s)")
+    kept = simulated["retention"]
+    for group, label, bound in (("other_sections", "other sections", 0.99), ("same_section", "the same section", None)):
+        g = kept[group]
+        share = g["share"]
+        add(f"Story pages of {label} still cached after one publish", share is not None and f"{share:.1%}",
+            f">= {bound:.0%}" if bound else "(reported)",
+            (share is not None and share >= bound) if bound else "info",
+            f"{g['still_cached']:,} of {g['cached_before']:,} cached story pages"
+            + ("" if bound else "; no bound: the issue sets one for other sections only"))
+    return out
+
+
+def _exact_below():
+    """articles/admin/pagination.py's EXACT_BELOW, read from the source (the report does not set Django up)."""
+    import re
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parent.parent / "articles" / "admin" / "pagination.py"
+    match = re.search(r"^EXACT_BELOW\s*=\s*([\d_]+)", source.read_text(), re.M) if source.exists() else None
+    return f"{int(match.group(1)):,}" if match else "the threshold"
+
+
+def exact_count_below_threshold(small, big):
+    """The only difference: an exact COUNT(*) of the whole story table at 1k that the big size replaces by the
+    planner's estimate (the same pg_class query runs at both sizes)."""
+    a, b = _tables(small.get("sql_cold", [])), _tables(big.get("sql_cold", []))
+    diff = {t for t in set(a) | set(b) if a.get(t, 0) != b.get(t, 0)}
+    return (diff == {"articles_article COUNT"} and a.get("articles_article COUNT") == 1
+            and "articles_article COUNT" not in b and a.get("pg_class") == b.get("pg_class") == 1)
 
 
 def _tables(sql_list):
@@ -90,6 +162,90 @@ def query_difference(small, big):
 
 def _ms(value):
     return "" if value is None else f"{value:.1f}"
+
+
+COLD_LABELS = {"article_warm": "Article, one story again and again", "article_cold": "Article, a new story each request"}
+
+
+def _plain_table(table, labels):
+    lines = ["| Page | req/s | p50 ms | p95 ms | p99 ms | p95 ms, 1 client | vs floor |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, entry in table.items():
+        label = labels.get(name, entry["label"])
+        lo, one = entry.get("loaded"), entry.get("one_client")
+        if not lo:
+            lines.append(f"| {label} | {entry['status']} | | | | | |")
+            continue
+        vs_floor = f"{lo['rps'] / floor_for(table, name):.2f}" if floor_for(table, name) else ""
+        flag = f" ({lo['status_errors']} bad status)" if lo["status_errors"] else ""
+        lines.append(f"| {label}{flag} | {lo['rps']:.0f} | {_ms(lo['p50_ms'])} | {_ms(lo['p95_ms'])} | "
+                     f"{_ms(lo['p99_ms'])} | {_ms(one['p95_ms'])} | {vs_floor} |")
+    return lines
+
+
+def newsroom_lines(simulated):
+    """The simulated newsroom's section of the report: how it was run and what it counted."""
+    hr, kept = simulated["hit_ratio"], simulated["retention"]
+    load, c = hr["load"], hr["load"]["cache"]
+    pub = kept["published"]
+    other, same = kept["other_sections"], kept["same_section"]
+    lines = [
+        f"## Simulated newsroom ({simulated['stories']:,} stories, database `{simulated['database']}`, seeded afresh)",
+        "",
+        f"Readers: {hr['pages']:,} pages (home, {hr['sections']} section first pages, {hr['stories']:,} public stories), "
+        f"ranked home, sections, then stories newest first, drawn with Zipf s={hr['zipf_s']}: the home page takes "
+        f"{hr['top_1_share']:.0%} of requests, the top 12 pages {hr['top_12_share']:.0%}, pages past rank 100 "
+        f"{hr['tail_share_after_100']:.0%}. Load: {load['generator']} ({'bench/wrk_newsroom.lua counts X-Page-Cache on every response' if load['generator'] == 'wrk' else 'Python threads counting X-Page-Cache'}), "
+        f"{hr['connections']} connections for {hr['seconds']} s after one request to every page (a cache in its "
+        f"steady state). The desk (bench/editor.py, its own process, same database and Redis) made one change every "
+        f"{hr['edit_every']:g} s through the site's code: edits as the story admin saves them (article_changed), "
+        "publishes through articles/workflow.py.",
+        "",
+        f"| Hit ratio | responses | hit | stale | miss | no header | errors | req/s | p95 ms |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {hr['ratio']:.1%} | {hr['responses']:,} | {c['hit']:,} | {c['stale']:,} | {c['miss']:,} | {c['none']:,} | "
+        f"{c['bad']:,} | {load['rps']:.0f} | {_ms(load['p95_ms'])} |",
+        "",
+        "Changes (second of the load, kind, story, section, how long the save took):",
+        "",
+    ]
+    lines += [f"- {e['at']:.1f} s: {e['kind']} story {e['id']} (section {e['section']}), {e['took_ms']:.0f} ms"
+              for e in hr["events"]]
+    if hr.get("timeline"):
+        lines += ["", "Misses per second of the load: " + " ".join(str(row[2]) for row in hr["timeline"])]
+    lines += [
+        "",
+        f"Retention: {kept['story_pages']:,} public story pages requested twice ({kept['cached_before']:,} answered "
+        f"hit the second time, in {kept['warm_seconds']} s); story {pub['id']} (section {pub['section']}) published "
+        f"through articles/workflow.py in its own process; after {simulated['local_seconds'] + 1:g} s each cached page "
+        f"requested once more: other sections {other['still_cached']:,} of {other['cached_before']:,} still hit"
+        f" ({_share(other['share'])}), the same section {same['still_cached']:,} of {same['cached_before']:,}"
+        f" ({_share(same['share'])}). Answers after the publish: "
+        + ", ".join(f"{k} {v:,}" for k, v in sorted(kept["answers_after"].items())) + ".",
+    ]
+    return lines
+
+
+def _share(value):
+    return "n/a" if value is None else f"{value:.1%}"
+
+
+def newsroom_markdown(result):
+    """The report of a --newsroom-only run."""
+    m = result["machine"]
+    lines = [
+        f"# Simulated newsroom ({result['run']} UTC)",
+        "",
+        f"Machine: {m['nproc']} cores ({m['cpu']}); PostgreSQL {m['postgresql']}, {m['redis']}; load generator: "
+        f"{m['load_generator']}. Load average at start {tuple(round(x, 2) for x in m['loadavg_start'])}, at end "
+        f"{tuple(round(x, 2) for x in m.get('loadavg_end', ()))}. Server: gunicorn, {result['config']['workers']} "
+        f"{result['config']['worker_class']} workers, production settings, page cache in {result['config']['cache']}.",
+        "",
+    ] + newsroom_lines(result["newsroom"])
+    lines += ["", "| Target | Measured | Bound | Verdict | Note |", "|---|---|---|---|---|"]
+    for t in result["targets"]:
+        lines.append(f"| {t['target']} | {t['measured'] or ''} | {t['bound']} | {t['verdict']} | {t['note']} |")
+    lines.append("")
+    return "\n".join(lines)
 
 
 def markdown(result):
@@ -133,24 +289,25 @@ def markdown(result):
             f"| {entry['label']}{flag} | {lo['rps']:.0f} | {_ms(lo['p50_ms'])} | {_ms(lo['p95_ms'])} | {_ms(lo['p99_ms'])} "
             f"| {_ms(one['p95_ms'])} | {vs_floor} | {vs_static} | {queries} | {hit} |"
         )
+    cold = result.get("cold") or {}
+    if cold:
+        lines += [
+            "",
+            "Cold: the page cache off (NEWSROOM_PAGE_CACHE_SECONDS=0, pages never stored) with Redis on (site state, "
+            "blocks, stored fragments still cached); same gunicorn, same production settings (issue 12's meaning of cold):",
+            "",
+        ] + _plain_table(cold, COLD_LABELS)
     if uncached:
         lines += [
             "",
-            "Without the page cache (CACHE_URL=dummy://, every request renders the page: what a cache miss costs, "
-            "and what every search costs):",
+            "Without any cache (CACHE_URL=dummy://, every request renders the page from the database: what a miss "
+            "costs with Redis away, and what every search costs):",
             "",
-            "| Page | req/s | p50 ms | p95 ms | p99 ms | p95 ms, 1 client | vs floor |",
-            "|---|---:|---:|---:|---:|---:|---:|",
-        ]
-        for name, entry in uncached.items():
-            lo, one = entry.get("loaded"), entry.get("one_client")
-            if not lo:
-                lines.append(f"| {entry['label']} | {entry['status']} | | | | | |")
-                continue
-            vs_floor = f"{lo['rps'] / floor_for(uncached, name):.2f}" if floor_for(uncached, name) else ""
-            lines.append(f"| {entry['label']} | {lo['rps']:.0f} | {_ms(lo['p50_ms'])} | {_ms(lo['p95_ms'])} | "
-                         f"{_ms(lo['p99_ms'])} | {_ms(one['p95_ms'])} | {vs_floor} |")
-    lines += ["", "| Target | Measured | Bound | Verdict | Note |", "|---|---|---|---|---|"]
+        ] + _plain_table(uncached, {})
+    simulated = result.get("newsroom")
+    if simulated:
+        lines += [""] + newsroom_lines(simulated)
+    lines += ["", "## Targets", "", "| Target | Measured | Bound | Verdict | Note |", "|---|---|---|---|---|"]
     for t in result["targets"]:
         lines.append(f"| {t['target']} | {t['measured'] or ''} | {t['bound']} | {t['verdict']} | {t['note']} |")
     seeded = result["seeding"]
@@ -162,13 +319,25 @@ def markdown(result):
         + ", ".join(f"{k} {v:,}" for k, v in big["counts"].items())
         + f". The 1k database: {seeded['small']['seconds']} s.",
         f"Peak RSS per worker (MiB): {result['peak_rss_mb_per_worker']} with the page cache, "
-        f"{result.get('peak_rss_mb_per_worker_uncached')} without.",
+        f"{result.get('peak_rss_mb_per_worker_cold')} with it off, {result.get('peak_rss_mb_per_worker_uncached')} "
+        "without any cache.",
     ]
     for name in ("static", "floor"):
         entry = pages.get(name) or {}
         if "loaded_again" in entry:
             lines.append(f"{entry['label']}: {entry['loaded_first']['rps']:.0f} req/s at the start, "
                          f"{entry['loaded_again']['rps']:.0f} at the end; the ratios use the mean, {entry['loaded']['rps']:.0f}.")
+    rendered = (result.get("probe_notes") or {}).get("renders") or {}
+    if rendered.get("available"):
+        lines.append(f"Stored renders (prerender): {rendered['rendered']:,} stories rendered before the load "
+                     f"({rendered['asked']:,} asked for: the measured story and the first "
+                     f"{rendered['cold_urls_rendered']:,} of the cold runs' list), in {rendered['seconds']} s.")
+        for table, label in ((pages, "page cache on"), (result.get("cold") or {}, "page cache off")):
+            entry = table.get("article_cold") or {}
+            if "within_rendered" in entry:
+                lines.append(f"New-story run ({label}): {entry['stories_asked']:,} stories asked for, "
+                             + ("all with a stored render." if entry["within_rendered"] else
+                                "past the rendered ones: the rest rendered and stored their render on first read."))
     cold = pages.get("article_cold") or {}
     if "all_misses" in cold:
         lines.append(f"Cold article run: {'every request was a distinct story (all cache misses)' if cold['all_misses'] else 'the list of distinct stories ran out, so some requests were cache hits'}.")

@@ -130,7 +130,9 @@ def empty_content(connection):
     """Remove every story and what hangs off it (bench databases only)."""
     from django.apps import apps
 
-    models = [m for m in apps.get_app_config("articles").get_models()]
+    # The photo tables are the photos app's (they were the articles app's once): emptied too, or a second seed
+    # finds the first one's photos and renditions. TRUNCATE ... CASCADE empties every table pointing at these.
+    models = [m for label in ("articles", "photos") for m in apps.get_app_config(label).get_models()]
     tables = [m._meta.db_table for m in models]
     tables += [f.remote_field.through._meta.db_table for m in models for f in m._meta.local_many_to_many
                if f.remote_field.through._meta.auto_created]

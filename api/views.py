@@ -20,8 +20,9 @@ from ninja import Status as Answer
 from ninja.decorators import decorate_view
 from ninja.renderers import JSONRenderer
 
-from articles import seo
-from articles.caching import public_page
+from articles import cachekeys, seo
+from articles.caching import not_stored, public_page, shows
+from articles.rendering import placed_photo_ids
 from articles.models import Article, Byline, Status
 from articles.pagination import story_page
 
@@ -134,10 +135,28 @@ def article_list(request, section: str = "", tag: str = "", author: str = "", up
     if since is not None:
         queryset = queryset.filter(Q(updated_at__gte=since) | Q(published_at__gte=since))
     page = story_page(stories.for_list(queryset), {"truoc": cursor} if cursor else {})
+    # Every change of a list's members purges `latest`, so filtered lists need no key of their own; a story edited
+    # after `updated_since` joins that list with an edit that purges the story only: such answers are not stored.
+    shows(request, cachekeys.LATEST)
+    for article in page.stories:
+        shows(request, *_summary_keys(article))
+    if since is not None:
+        not_stored(request)
     query = {"section": section, "tag": tag, "author": author, "updated_since": updated_since}
     known = {}
     return _answer(request, {"items": [stories.article_summary(a, known) for a in page.stories],
                              "next": _next_link("articles", query, page.older)})
+
+
+def _summary_keys(article):
+    """A list item shows the story, its lead photo, its people and its topics."""
+    return (cachekeys.teaser_keys(article) | cachekeys.bylines_keys(article.bylines.all())
+            | {cachekeys.tag(t.pk) for t in article.tags.all()})
+
+
+def _shows_story(request, article):
+    shows(request, *cachekeys.story_page_keys(article, captions=article.captions.all(), bylines=article.bylines.all(),
+                                              tags=article.tags.all(), photo_ids=placed_photo_ids(article.body)))
 
 
 def _public_story(article_id, queryset):
@@ -159,6 +178,7 @@ def article_detail(request, article_id: int):
     article = _public_story(article_id, stories.for_detail(stories.public_stories()))
     if article is None:
         return Answer(410, {"detail": _("This story has been taken down.")})
+    _shows_story(request, article)
     return _answer(request, stories.article_detail(article))
 
 
@@ -171,10 +191,11 @@ def article_ninjs(request, article_id: int):
     article = _public_story(article_id, stories.for_detail(stories.public_stories()))
     if article is None:
         return Answer(410, {"detail": _("This story has been taken down.")})
+    _shows_story(request, article)
     return _answer(request, ninjs.story_ninjs(article))
 
 
-def _keyset_page(request, name, queryset, to_data, after):
+def _keyset_page(request, name, queryset, to_data, after, key_of):
     try:
         after_id = int(after) if after else 0
     except ValueError:
@@ -182,6 +203,8 @@ def _keyset_page(request, name, queryset, to_data, after):
     rows = list(queryset.filter(pk__gt=after_id).order_by("pk")[:LIST_PAGE_SIZE + 1])
     more = len(rows) > LIST_PAGE_SIZE
     rows = rows[:LIST_PAGE_SIZE]
+    # Who is in these lists follows the published stories (`latest`); each row shows its author or tag.
+    shows(request, cachekeys.LATEST, *(key_of(row.pk) for row in rows))
     return _answer(request, {"items": [to_data(row) for row in rows],
                              "next": _next_link(name, {}, str(rows[-1].pk) if more else None)})
 
@@ -197,7 +220,7 @@ def section_list(request):
 @decorate_view(public_page(parameters=("cursor",)))
 def author_list(request, cursor: str = ""):
     """Authors bylined on at least one published story, 100 a page."""
-    return _keyset_page(request, "authors", stories.public_authors(), stories.author_data, cursor)
+    return _keyset_page(request, "authors", stories.public_authors(), stories.author_data, cursor, cachekeys.author)
 
 
 @api.get("/tags/", response={200: schemas.TagPage, 400: schemas.Problem}, url_name="tags",
@@ -205,7 +228,7 @@ def author_list(request, cursor: str = ""):
 @decorate_view(public_page(parameters=("cursor",)))
 def tag_list(request, cursor: str = ""):
     """Tags carried by at least one published story, 100 a page."""
-    return _keyset_page(request, "tags", stories.public_tags(), stories.tag_data, cursor)
+    return _keyset_page(request, "tags", stories.public_tags(), stories.tag_data, cursor, cachekeys.tag)
 
 
 @public_page

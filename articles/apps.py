@@ -12,7 +12,7 @@ class ArticlesConfig(AppConfig):
         from django.core import checks
         from django.db.models.signals import post_migrate, pre_save
 
-        from . import caching, models, revisions, richtext, roles, search, urlspace
+        from . import cachekeys, models, related, revisions, richtext, roles, search, urlspace
 
         # After auth's own post_migrate handler has made the permissions: a permission added to a role reaches
         # databases migrated before it was added.
@@ -22,8 +22,10 @@ class ArticlesConfig(AppConfig):
                          dispatch_uid="richtext-sanitize-body")
         # Every save in a revision block keeps the story with its bylines and captions.
         revisions.register_models()
-        # The public page cache purges on every change to what the public sees.
-        caching.listen_for_changes()
+        # The public page cache purges, by key, what each change to what the public sees changes.
+        cachekeys.listen_for_changes()
+        # Xem thêm: a block filled into story pages per request, purged with its section's and tags' lists.
+        related.register()
         # Fixed paths are routed before the section pattern that would answer them first.
         checks.register(urlspace.check_url_space, checks.Tags.urls)
         # Search reads captions, photo credits and bylines: their changes reach the story's searchable text.

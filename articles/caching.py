@@ -1,27 +1,33 @@
-"""The public site's page cache: what is stored, for how long, and what throws it away.
+"""The public site's page cache: what is stored, under which keys, for how long, and what throws it away.
 
-Every cached page is stored with the *generation* of the site it was rendered from. One small record
-in the cache (the site state) holds the current generation, the time of the next scheduled change, the
-section menu and what other apps add (the masthead, the front page's pins). Any change to public content
-deletes that record, so the next request starts a new generation and every page is rendered afresh: with
-Redis this holds across all app servers at once. A page never outlives the next scheduled change (a story's
-publish time, a front-page layout's switch, a pin's expiry), so these happen by themselves.
+Every page declares what it shows (`shows(request, "story-12", "section-3", ...)`, names from
+articles/cachekeys.py) and is stored with those keys; a reverse index (articles/cacheindex.py) lets a change
+purge exactly the pages and blocks that show what it changed (`purge_keys`), now and again after the commit,
+and after the commit `articles.signals.keys_purged` tells the CDN and the stored renders, once per transaction.
+Responses carry the keys as `Surrogate-Key` (space separated) and `Cache-Tag` (comma separated).
 
-Only changes the public can see purge: a reporter's private draft (never published) changes nothing
-here, so saving it leaves every cached page alone.
+Every page also shows `site` (the section menu, the masthead): one small record in the cache, the site state,
+holds the current generation, the menu and what other apps add (the masthead, the front page's pins), and
+purging `site` starts a new generation that no stored page belongs to (`purge_everything`).
 
-Each public view declares the query parameters it reads (`@public_page(parameters=("truoc", "sau"))`):
-the view sees only those, and only those are part of the cache key, so `?utm_source=` or `?q=<random>` on
-a page that does not read them shares its one cached copy instead of filling the cache.
+Scheduled changes (a story's publish time, a front-page switch, a pin's end) are listed in the site state with
+the keys they will change; a page or block showing one of those keys never outlives that time, and the first
+request after it purges those keys (so the CDN and the stored renders hear of it too). Other pages keep.
 
-Logged-in users (staff) are never served from, nor stored in, the shared cache; previews live in the
-admin and never pass through here. Search results are never stored either (`shared=False`): a hit would
-tell the next visitor what somebody searched for a moment ago.
+Blocks that many pages show and that change with every publish (related stories, most read) are holes: the page
+holds a placeholder, the block is cached on its own (articles/holes.py) and filled in on every response.
 
-The cache may be down (see newsroom/redis_breaker.py): reads then miss and pages are rendered. A purge
-that could not reach it is remembered in this process and sent again before the next page is read from
-the cache, so a Redis that comes back with its old pages (frozen, then thawed) serves none of them.
+Only changes the public can see purge. Each public view declares the query parameters it reads
+(`@public_page(parameters=("truoc", "sau"))`): only those reach the view and the cache key.
+
+Logged-in users (staff) are never served from, nor stored in, the shared cache. Search results are never
+stored either (`shared=False`): a hit would tell the next visitor what somebody searched for a moment ago.
+
+The cache may be down (see newsroom/redis_breaker.py): reads then miss and pages are rendered. A purge that
+could not reach it is remembered in this process and sent again before the next page is read from the cache,
+so a Redis that comes back with its old pages (frozen, then thawed) serves none of the purged ones.
 """
+import contextvars
 import hashlib
 import math
 import secrets
@@ -33,27 +39,27 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q, Subquery
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
 from newsroom.errors import DATABASE_ERRORS
-from photos.models import Photo
 
-from .models import Article, Author, Byline, Caption, Correction, Section, Status, Tag, Transition
-from .signals import article_changed
+from . import cacheindex, cachekeys
+from .models import Article, Section
+from .signals import keys_purged
 
 STATE_KEY = "public:state"
+GENERATION_KEY = "public:generation"
 PAGE_KEY_PREFIX = "public:page:"
 STATE_SECONDS = 3600
-# How long pages are kept, by the server and by browsers and CDNs (the server is purged, they are not), and how
-# long a page past its freshness is still served with the database down (CDNs are told they may do the same
-# with stale-if-error): settings.NEWSROOM_PAGE_CACHE_SECONDS, _BROWSER_CACHE_SECONDS, _STALE_SECONDS and
-# _STALE_IF_ERROR_SECONDS, read on each request. Content purged meanwhile (an unpublished story) is never
-# served stale: a purge removes the site state these pages need.
+# Scheduled stories the site state lists with their keys; past this many, the state ends at the last one listed.
+SCHEDULED_LISTED = 200
+# The longest a Surrogate-Key header gets; past it, a response names its lists and `site` only (a CDN copy lives
+# at most NEWSROOM_BROWSER_CACHE_SECONDS anyway).
+KEY_HEADER_MAX = 8000
+_STATE_PSEUDO_KEY = "#state"  # a purge of the site state itself (never sent to listeners)
 
 
 def _local_seconds():
@@ -69,49 +75,77 @@ def _local_seconds():
 
 
 LOCAL_PAGES = 500
-# A story in one of these states, or one that has ever been out, has (or had) a public page.
-PUBLIC_STATUSES = (Status.PUBLISHED, Status.UNPUBLISHED)
 
 
-# What other apps keep in the site state beside the menu (the masthead, the front page's pins): name -> read,
-# a function of the current time answering (value, when) where `when` is the next time the value changes by
-# itself (a scheduled layout, a pin's expiry), or None. Registered from each app's AppConfig.ready().
+# What other apps keep in the site state beside the menu (the masthead, the front page's pins): name ->
+# (read, keys), read being a function of the current time answering (value, when) where `when` is the next time
+# the value changes by itself (a scheduled layout, a pin's expiry), or None, and `keys` what that change shows.
 _STATE_PARTS = {}
 
 
-def add_state_part(name, read):
-    """Keep read(now)'s value in the site state under `name`; pages expire when it next changes by itself."""
-    _STATE_PARTS[name] = read
+def add_state_part(name, read, keys=(cachekeys.SITE,)):
+    """Keep read(now)'s value in the site state under `name`; pages showing `keys` expire when it next changes."""
+    _STATE_PARTS[name] = (read, tuple(keys))
 
 
-def _compute_state(now, fallback=None):
+def _scheduled_changes(first):
+    """(time, keys) of the next scheduled stories, and the time past which the list is incomplete (or None)."""
+    if first is None:
+        return [], None
+    upcoming = Article.objects.scheduled().order_by("published_at", "id").values("id")[:SCHEDULED_LISTED]
+    rows = (Article.objects.filter(pk__in=upcoming)
+            .values_list("id", "published_at", "section_id", "bylines__author_id", "tags__id"))
+    stories = {}
+    for pk, published_at, section_id, author_id, tag_id in rows:
+        when, section_id_, authors, tags = stories.setdefault(pk, (published_at, section_id, set(), set()))
+        authors.add(author_id)
+        tags.add(tag_id)
+    changes = [(when.timestamp(), frozenset(cachekeys.membership_keys(pk, section_id, authors, tags)))
+               for pk, (when, section_id, authors, tags) in stories.items()]
+    complete_until = max(c[0] for c in changes) if len(stories) >= SCHEDULED_LISTED else None
+    return changes, complete_until
+
+
+def _compute_state(now, fallback=None, clock=0):
     """A new site state from the database; with the database down, the last one stored (`fallback`), if any."""
+    started = time.monotonic()
     # One query: the section menu, each row carrying the (uncorrelated, computed once) next publish time.
-    # Every story belongs to a section, so no sections means no scheduled story either. Then one query or
-    # so per registered part (the masthead, the front page), read only when the state is rebuilt.
+    # Every story belongs to a section, so no sections means no scheduled story either. Then one query for the
+    # scheduled stories' keys (only if there are any), one or so per registered part.
+    from django.db.models import Subquery
+
     next_publish = Article.objects.scheduled().order_by("published_at").values("published_at")[:1]
     try:
         rows = list(Section.objects.annotate(next_publish=Subquery(next_publish))
                     .values_list("id", "name", "slug", "next_publish"))
-        parts = {name: read(timezone.now()) for name, read in _STATE_PARTS.items()}
+        changes, complete_until = _scheduled_changes(rows[0][3] if rows else None)
+        parts = {name: (read(timezone.now()), keys) for name, (read, keys) in _STATE_PARTS.items()}
     except DATABASE_ERRORS:
         if fallback is None:
             raise
-        # Its pages may still be served while the database is away (stale if error): nothing has been
-        # purged since it was built, or it would be gone from the cache.
+        # Its pages may still be served while the database is away (stale if error): a purge since would have
+        # deleted them, so those left are as good as the state.
         return fallback
-    changes = [when.timestamp() for _, when in parts.values() if when is not None]
-    if rows and rows[0][3]:
-        changes.append(rows[0][3].timestamp())
+    changes += [(when.timestamp(), frozenset(keys)) for (_, when), keys in parts.values() if when is not None]
+    changes.sort(key=lambda change: change[0])
+    ends = [c[0] for c in changes[:1]] + ([complete_until] if complete_until else [])
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = secrets.token_hex(8)
+        if not cache.add(GENERATION_KEY, generation, None):
+            generation = cache.get(GENERATION_KEY) or generation
     state = {
-        "generation": secrets.token_hex(8),
-        "next_publish": min(changes) if changes else None,
+        "generation": generation,
+        "next_publish": min(ends) if ends else None,
+        "changes": changes,
         "sections": [{"id": pk, "name": name, "slug": slug} for pk, name, slug, _ in rows],
         "built": now,
-        **{name: value for name, (value, _) in parts.items()},
+        **{name: value for name, ((value, _), _keys) in parts.items()},
     }
-    # Kept past its validity (see _valid_state) so that a database outage still finds it.
-    cache.set(STATE_KEY, state, STATE_SECONDS + settings.NEWSROOM_STALE_IF_ERROR_SECONDS)
+    # Kept past its validity (see _valid_state) so that a database outage still finds it; not kept if the state
+    # was purged while it was read from the database.
+    cacheindex.store(STATE_KEY, state, STATE_SECONDS + settings.NEWSROOM_STALE_IF_ERROR_SECONDS,
+                     [_STATE_PSEUDO_KEY], clock, started)
     return state
 
 
@@ -120,21 +154,49 @@ def _valid_state(state, now):
             and (state["next_publish"] is None or now < state["next_publish"]))
 
 
+def _purge_due(old, now):
+    """The state ended because scheduled changes came: purge what they change, once across servers."""
+    if old is None or old["next_publish"] is None or now < old["next_publish"]:
+        return
+    due = [(when, keys) for when, keys in old.get("changes", ()) if when <= now]
+    if not due:
+        return
+    last = max(when for when, _ in due)
+    if cache.add(f"public:due:{old['generation']}:{last}", 1, 3600) is False:
+        return  # another process purged them already
+    purge_keys(set().union(*(keys for _, keys in due)))
+
+
 def site_state(request=None):
-    """The current generation, next scheduled publish time, section menu and masthead (read once per request)."""
+    """The current generation, scheduled changes, section menu and masthead (read once per request)."""
     state = getattr(request, "_newsroom_state", None)
     now = time.time()
     if not _valid_state(state, now):
-        state = cache.get(STATE_KEY)
+        found = cache.get_many([STATE_KEY, cacheindex.CLOCK_KEY])
+        state = found.get(STATE_KEY)
         if not _valid_state(state, now):
-            state = _compute_state(now, fallback=state)
+            old = state
+            state = _compute_state(now, fallback=state, clock=cacheindex.clock_of(found))
+            _purge_due(old, now)
         if request is not None:
             request._newsroom_state = state
     return state
 
 
+def expiry(keys, state, now, seconds):
+    """When an entry showing `keys`, stored now for `seconds`, must go: at the first scheduled change it shows."""
+    expires = now + seconds
+    keys = set(keys)
+    for when, changed in state.get("changes", ()):
+        if when >= expires:
+            break
+        if when > now and (cachekeys.SITE in changed or keys & changed):
+            return when
+    return expires
+
+
 class _LocalCache:
-    """The optional per-process level: the last site state seen and the most used pages (LRU)."""
+    """The optional per-process level: the last site state seen and the most used pages and blocks (LRU)."""
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -155,102 +217,176 @@ class _LocalCache:
                 self.pages = OrderedDict()
             self.state, self.checked = state, now
 
-    def page(self, key):
+    def page(self, key, now, seconds):
+        """An entry fetched from the shared cache less than `seconds` ago (a purge elsewhere shows after that)."""
         with self.lock:
-            entry = self.pages.get(key)
-            if entry is not None:
-                self.pages.move_to_end(key)
-            return entry
+            found = self.pages.get(key)
+            if found is None:
+                return None
+            if now - found[1] >= seconds:
+                del self.pages[key]
+                return None
+            self.pages.move_to_end(key)
+            return found[0]
 
-    def remember_page(self, key, entry):
+    def remember_page(self, key, entry, now):
         with self.lock:
-            self.pages[key] = entry
+            self.pages[key] = (entry, now)
             self.pages.move_to_end(key)
             while len(self.pages) > LOCAL_PAGES:
                 self.pages.popitem(last=False)
 
+    def forget(self, keys):
+        """Drop the entries showing any of `keys` (this process's own purge shows at once)."""
+        with self.lock:
+            for cache_key in [k for k, (entry, _) in self.pages.items() if keys & set(entry.get("keys", ()))]:
+                del self.pages[cache_key]
+
 
 _local = _LocalCache()
 
+_purge_pending = set()  # keys this process could not purge in the shared cache (it was down)
+_pending_lock = threading.Lock()
 
-_purge_pending = False  # a purge this process could not deliver to the shared cache (it was down)
+
+def _purge_shared(keys):
+    """Purge `keys` in the shared cache; remember what did not get through."""
+    reached = True
+    if cachekeys.SITE in keys:
+        generation = secrets.token_hex(8)
+        cache.set(GENERATION_KEY, generation, None)
+        reached = cache.get(GENERATION_KEY) == generation
+    if cachekeys.SITE in keys or _STATE_PSEUDO_KEY in keys:
+        reached = cacheindex.purge([_STATE_PSEUDO_KEY]) and cache.delete(STATE_KEY) is not None and reached
+    rest = keys - {cachekeys.SITE, _STATE_PSEUDO_KEY}
+    if rest:
+        reached = cacheindex.purge(sorted(rest)) and reached
+    with _pending_lock:
+        if reached:
+            _purge_pending.difference_update(keys)
+        else:
+            _purge_pending.update(keys)
 
 
-def _purge_shared_state():
-    global _purge_pending
-    # django-redis answers None (instead of True or False) when it could not reach Redis.
-    _purge_pending = cache.delete(STATE_KEY) is None
+def _purge_local(keys):
+    if cachekeys.SITE in keys:
+        with _local.lock:
+            _local.clear()
+    else:
+        if _STATE_PSEUDO_KEY in keys:
+            with _local.lock:
+                _local.state = None
+        _local.forget(keys)
+
+
+class _Batch:
+    """The keys a transaction purged, announced once after its commit (keys_purged) by the first of its purges'
+    after-commit callbacks to run; each callback purges its own keys again first."""
+
+    def __init__(self):
+        self.keys, self.sent, self.callbacks = set(), False, []
+
+    def send(self):
+        if self.sent:
+            return
+        self.sent = True
+        public = frozenset(self.keys - {_STATE_PSEUDO_KEY})
+        if public:
+            keys_purged.send(sender=None, keys=public)
+
+
+_batches = threading.local()
+
+
+def _open_batch(connection):
+    """The transaction's batch; a new one if the last was sent or rolled back (its callbacks gone)."""
+    batch = getattr(_batches, "current", None)
+    if batch is not None and not batch.sent:
+        pending = {id(func) for _sids, func, _robust in connection.run_on_commit}
+        if any(id(callback) in pending for callback in batch.callbacks):
+            return batch
+    batch = _batches.current = _Batch()
+    return batch
+
+
+def purge_keys(keys):
+    """Delete every cached page and block showing any of `keys`, now and again after the commit; after the commit
+    send keys_purged once per transaction with all its keys. Returns the transaction's batch (`sent` says whether
+    it has gone out)."""
+    keys = set(keys)
+    _purge_local(keys)
+    _purge_shared(keys)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        batch = _Batch()
+        batch.keys |= keys
+        batch.send()  # no transaction: the purge above came after the change
+        return batch
+    batch = _open_batch(connection)
+    batch.keys |= keys
+
+    # One callback per call (a savepoint rolled back drops its own); the first to run announces them all.
+    def after_commit():
+        _purge_local(keys)
+        _purge_shared(keys)
+        batch.send()
+
+    batch.callbacks.append(after_commit)
+    transaction.on_commit(after_commit)
+    return batch
+
+
+def purge_everything():
+    """Forget every cached page (all servers sharing the cache); CDNs are told to drop `site`, i.e. everything."""
+    return purge_keys({cachekeys.SITE})
+
+
+def refresh_state():
+    """Rebuild the site state on the next request (a scheduled story or a front-page layout changed)."""
+    return purge_keys({_STATE_PSEUDO_KEY})
 
 
 def invalidate(**kwargs):
-    """Forget every cached public page (all servers sharing the cache)."""
-    with _local.lock:
-        _local.clear()
-    _purge_shared_state()
+    """Forget every cached public page (kept for callers of the old name)."""
+    purge_everything()
 
 
-def _stories_with_public_pages():
-    return Article.objects.filter(Q(status__in=PUBLIC_STATUSES) | Q(first_published_at__isnull=False))
+# --- What a page shows ---------------------------------------------------------------------------------------------
+
+_current = contextvars.ContextVar("newsroom_public_request", default=None)
 
 
-def _article_is_public(article) -> bool:
-    return article.status in PUBLIC_STATUSES or article.first_published_at is not None
+def current_request():
+    """The request public_page is answering in this thread, for code that is not handed it (feeds)."""
+    return _current.get()
 
 
-def _story_is_public(article_id) -> bool:
-    return article_id is not None and _stories_with_public_pages().filter(pk=article_id).exists()
+def shows(request, *keys):
+    """The page being built for `request` shows these keys (no-op outside public_page, or for None)."""
+    shown = getattr(request, "_newsroom_keys", None)
+    if shown is not None:
+        shown.update(k for k in keys if k)
 
 
-def _remember_if_public(sender, instance, raw=False, **kwargs):
-    # Read from the database: the form's copy may be older than a workflow move made meanwhile.
-    instance._had_public_page = (not raw and instance.pk is not None and _story_is_public(instance.pk))
+def not_stored(request):
+    """This answer may change without a purge of what it shows: served fresh each time, never stored."""
+    request._newsroom_not_stored = True
 
 
-def shows_in_public(sender, instance) -> bool:
-    """Whether a change to `instance` can change what a visitor sees."""
-    if sender is Article:
-        # Before the save, as saved, or as the database has it now (a workflow move may have come between).
-        return (getattr(instance, "_had_public_page", False) or _article_is_public(instance)
-                or _story_is_public(instance.pk))
-    if sender is Transition:
-        return instance.from_status in PUBLIC_STATUSES or instance.to_status in PUBLIC_STATUSES
-    if sender in (Byline, Caption, Correction):
-        return _story_is_public(instance.article_id)
-    if sender is Photo:
-        return (Author.objects.filter(portrait=instance).exists()
-                or Caption.objects.filter(photo=instance, article__in=_stories_with_public_pages()).exists()
-                # placed in the text (richtext.PHOTO_FIGURE)
-                or _stories_with_public_pages().filter(body__contains=f'data-photo="{instance.pk}"').exists())
-    return True  # sections, authors, tags: each has a public page of its own
+def _key_headers(response, keys):
+    header = " ".join(keys)
+    if len(header) > KEY_HEADER_MAX:
+        keys = [k for k in keys if cachekeys.is_list_key(k)]
+        header = " ".join(keys)
+    response["Surrogate-Key"] = header
+    response["Cache-Tag"] = ",".join(keys)
 
 
-def content_changed(sender=None, instance=None, signal=None, **kwargs):
-    if instance is None and sender is Article:
-        instance = kwargs.get("article")  # article_changed
-    # A deleted photo has already been unlinked from its authors (SET_NULL, no signal): always purge.
-    photo_deleted = signal is post_delete and sender is Photo
-    if instance is not None and not photo_deleted and not shows_in_public(type(instance), instance):
-        return
-    # Now, for this process, and again after the commit: a page rendered by another server between the
-    # two would otherwise be stored with the old content under the new generation.
-    invalidate()
-    transaction.on_commit(invalidate)
+def _page_keys(request):
+    return sorted(getattr(request, "_newsroom_keys", set()) | {cachekeys.SITE})
 
 
-# Every model whose rows a public page shows. Transition rows mark every status change (workflow.py writes
-# status with update(), which sends no post_save).
-PUBLIC_MODELS = (Article, Author, Byline, Caption, Correction, Photo, Section, Tag, Transition)
-
-
-def listen_for_changes():
-    """Purge on every change to what the public sees (called once, from ArticlesConfig.ready())."""
-    pre_save.connect(_remember_if_public, sender=Article, dispatch_uid="public-cache-article-before")
-    for model in PUBLIC_MODELS:
-        post_save.connect(content_changed, sender=model, dispatch_uid=f"public-cache-save-{model.__name__}")
-        post_delete.connect(content_changed, sender=model, dispatch_uid=f"public-cache-delete-{model.__name__}")
-    m2m_changed.connect(content_changed, sender=Article.tags.through, dispatch_uid="public-cache-tags")
-    article_changed.connect(content_changed, dispatch_uid="public-cache-article-changed")
-
+# --- The page cache -------------------------------------------------------------------------------------------------
 
 def is_private_request(request) -> bool:
     """A request from a logged-in user; only checked when a session cookie exists, so visitors cost nothing."""
@@ -289,7 +425,11 @@ def _cacheable(request, response) -> bool:
     return not (session is not None and session.modified)
 
 
-def _public_headers(request, response, entry, now):
+def _etag(content):
+    return '"%s"' % hashlib.md5(content, usedforsecurity=False).hexdigest()
+
+
+def _public_headers(request, response, entry, now, built=None):
     fresh = max(0, int(entry["expires"] - now))
     max_age = min(settings.NEWSROOM_BROWSER_CACHE_SECONDS, fresh)
     stale = min(settings.NEWSROOM_STALE_SECONDS, fresh - max_age)
@@ -299,13 +439,35 @@ def _public_headers(request, response, entry, now):
     if stale > 0:
         directives["stale_while_revalidate"] = stale
     patch_cache_control(response, **directives)
-    response["ETag"] = entry["etag"]
-    response["Last-Modified"] = http_date(entry["built"])
-    return get_conditional_response(request, etag=entry["etag"], last_modified=int(entry["built"]), response=response)
+    _key_headers(response, entry["keys"])
+    etag = entry["etag"] if built is None else _etag(response.content)
+    built = max(entry["built"], built or 0)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(built)
+    return get_conditional_response(request, etag=etag, last_modified=int(built), response=response)
+
+
+def _render(view, request, args, kwargs):
+    response = view(request, *args, **kwargs)
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    return response
+
+
+def _served(request, entry, now, state, clock, label):
+    """A stored entry as a response, its holes filled."""
+    from . import holes
+
+    response = HttpResponse(entry["content"], content_type=entry["content_type"])
+    built = None
+    if entry.get("holes"):
+        response.content, built = holes.fill(request, entry["content"], state, clock, now)
+    response["X-Page-Cache"] = label
+    return _public_headers(request, response, entry, now, built)
 
 
 def public_page(view=None, *, parameters=(), shared=True):
-    """Serve a public view from the shared page cache, with Cache-Control, ETag and Last-Modified.
+    """Serve a public view from the shared page cache, with Cache-Control, ETag, Last-Modified and its keys.
 
     The view sees only the query `parameters` it declares; `shared=False` renders every time, never stored.
     """
@@ -318,75 +480,116 @@ def public_page(view=None, *, parameters=(), shared=True):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         request.GET = _declared_query(request, parameters)
-        if not shared or is_private_request(request):
-            response = view(request, *args, **kwargs)
-            add_never_cache_headers(response)
-            patch_cache_control(response, private=True)
-            return response
-
-        if _purge_pending:
-            _purge_shared_state()
-        key = page_key(request)
-        now = time.time()
-        local_seconds = _local_seconds()
-        stale_if_error = settings.NEWSROOM_STALE_IF_ERROR_SECONDS
-        state = _local.fresh_state(now, local_seconds) if local_seconds else None
-        if state is not None:
-            request._newsroom_state = state
-            entry = _local.page(key)
-            if entry is None:
-                entry = cache.get(key)
-                if entry is not None:
-                    _local.remember_page(key, entry)
-        else:
-            found = cache.get_many([STATE_KEY, key])
-            state = found.get(STATE_KEY)
-            if _valid_state(state, now):
-                request._newsroom_state = state
-            else:
-                state = site_state(request)
-            entry = found.get(key)
-            if local_seconds:
-                _local.remember_state(state, now)
-                if entry is not None:
-                    _local.remember_page(key, entry)
-        if entry and entry["generation"] == state["generation"] and entry["expires"] > now:
-            response = HttpResponse(entry["content"], content_type=entry["content_type"])
-            response["X-Page-Cache"] = "hit"
-            return _public_headers(request, response, entry, now)
-
+        request._newsroom_keys = set()
+        token = _current.set(request)
         try:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
-        except DATABASE_ERRORS:
-            if not (entry and entry["generation"] == state["generation"]
-                    and now < entry["expires"] + stale_if_error):
-                raise
-            response = HttpResponse(entry["content"], content_type=entry["content_type"])
-            response["X-Page-Cache"] = "stale"
-            return _public_headers(request, response, entry, now)
-        if not _cacheable(request, response):
-            return response
-        expires = now + settings.NEWSROOM_PAGE_CACHE_SECONDS
-        if state["next_publish"] is not None:
-            expires = min(expires, state["next_publish"])
-        entry = {
-            "generation": state["generation"],
-            "content": response.content,
-            "content_type": response["Content-Type"],
-            "etag": '"%s"' % hashlib.md5(response.content, usedforsecurity=False).hexdigest(),
-            "built": now,
-            "expires": expires,
-        }
-        if expires > now:
-            cache.set(key, entry, max(1, math.ceil(expires - now)) + stale_if_error)
-            if local_seconds:
-                _local.remember_page(key, entry)
-        response["X-Page-Cache"] = "miss"
-        return _public_headers(request, response, entry, now)
+            if not shared or is_private_request(request):
+                return _private(view, request, args, kwargs)
+            return _public(view, request, args, kwargs)
+        finally:
+            _current.reset(token)
 
     # What the view declared, for the test that finds every public route in the URL conf (tests/articles/
     # test_caching.py); functools.wraps carries it through read_only() and other wrappers.
     wrapped.public_page_parameters = parameters
     return wrapped
+
+
+def _private(view, request, args, kwargs):
+    from . import holes
+
+    response = _render(view, request, args, kwargs)
+    if not getattr(response, "streaming", False) and holes.PLACEHOLDER in response.content:
+        state = site_state(request)
+        response.content, _built = holes.fill(request, response.content, state, cacheindex.read_clock(), time.time())
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
+    return response
+
+
+def _public(view, request, args, kwargs):
+    from . import holes
+
+    if _purge_pending:
+        with _pending_lock:
+            pending = set(_purge_pending)
+        _purge_shared(pending)
+    started = time.monotonic()
+    key = page_key(request)
+    now = time.time()
+    local_seconds = _local_seconds()
+    stale_if_error = settings.NEWSROOM_STALE_IF_ERROR_SECONDS
+    state = _local.fresh_state(now, local_seconds) if local_seconds else None
+    clock = None
+    if state is not None:
+        request._newsroom_state = state
+        entry = _local.page(key, now, local_seconds)
+        if entry is None:
+            found = cache.get_many([key, cacheindex.CLOCK_KEY])
+            clock, entry = cacheindex.clock_of(found), found.get(key)
+            if entry is not None:
+                _local.remember_page(key, entry, now)
+    else:
+        found = cache.get_many([STATE_KEY, key, cacheindex.CLOCK_KEY])
+        clock = cacheindex.clock_of(found)
+        state = found.get(STATE_KEY)
+        if _valid_state(state, now):
+            request._newsroom_state = state
+        else:
+            state = site_state(request)
+        entry = found.get(key)
+        if local_seconds:
+            _local.remember_state(state, now)
+            if entry is not None:
+                _local.remember_page(key, entry, now)
+    if entry and entry["generation"] == state["generation"] and entry["expires"] > now:
+        return _served(request, entry, now, state, clock, "hit")
+
+    if clock is None:
+        clock = cacheindex.read_clock()
+    try:
+        response = _render(view, request, args, kwargs)
+    except DATABASE_ERRORS:
+        if not (entry and entry["generation"] == state["generation"] and now < entry["expires"] + stale_if_error):
+            raise
+        return _served(request, entry, now, state, clock, "stale")
+    keys = _page_keys(request)
+    if not _cacheable(request, response):
+        if not getattr(response, "streaming", False):
+            _key_headers(response, keys)
+        return response
+    content = response.content
+    entry = {
+        "generation": state["generation"],
+        "content": content,
+        "content_type": response["Content-Type"],
+        "etag": _etag(content),
+        "built": now,
+        "expires": (now if getattr(request, "_newsroom_not_stored", False)
+                    else expiry(keys, state, now, settings.NEWSROOM_PAGE_CACHE_SECONDS)),
+        "keys": keys,
+        "holes": holes.PLACEHOLDER in content,
+    }
+    if entry["expires"] > now:
+        timeout = max(1, math.ceil(entry["expires"] - now)) + stale_if_error
+        if cacheindex.store(key, entry, timeout, keys, clock, started) and local_seconds:
+            _local.remember_page(key, entry, now)
+    built = None
+    if entry["holes"]:
+        response.content, built = holes.fill(request, content, state, clock, now)
+    response["X-Page-Cache"] = "miss"
+    return _public_headers(request, response, entry, now, built)
+
+
+def register_hole(name, render, seconds=None):
+    """A block cached on its own and filled into pages per request (articles/holes.py)."""
+    from . import holes
+
+    holes.register(name, render, seconds)
+
+
+def hole(name, **params):
+    """The placeholder of a hole, for a page or a stored fragment (public_page fills it on every response)."""
+    from . import holes
+
+    return holes.placeholder(name, params)

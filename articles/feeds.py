@@ -5,8 +5,9 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.translation import gettext as _
 
-from . import seo
+from . import cachekeys, seo
 from .bylines import credit_line
+from .caching import current_request, shows
 from .models import Article, Section
 
 FEED_SIZE = 30
@@ -46,7 +47,13 @@ class LatestStoriesFeed(Feed):
                    .order_by("-published_at", "-id"))
         if section:
             stories = stories.filter(section=section)
-        return stories[:FEED_SIZE]
+        stories = list(stories[:FEED_SIZE])
+        # The feed shows the list, each story with its lead photo (the enclosure) and its people (author names).
+        request = current_request()
+        shows(request, cachekeys.section(section.pk) if section else cachekeys.LATEST)
+        for story in stories:
+            shows(request, *cachekeys.teaser_keys(story), *cachekeys.bylines_keys(story.bylines.all()))
+        return stories
 
     def item_title(self, item):
         return item.title

@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import seo
+from . import cachekeys, seo
 from .text import iso_datetime
-from .caching import public_page, site_state
+from .caching import public_page, shows, site_state
 from .models import Article, Author, Byline, Tag
 from .views import read_only
 
@@ -53,6 +53,7 @@ def _months(since, until):
 @public_page
 def index(request):
     now = timezone.now()
+    shows(request, cachekeys.LATEST)
     first = Article.objects.published(now=now).aggregate(first=Min("published_at"))["first"]
     sitemaps = [seo.absolute(reverse("sitemap-pages"))]
     if first:
@@ -65,20 +66,25 @@ def index(request):
 @public_page
 def pages(request):
     """The home page, the sections, the authors and the tags."""
+    shows(request, cachekeys.LATEST)
     urls = [{"loc": seo.absolute("/"), "changefreq": "hourly", "priority": "1.0"}]
     urls += [{"loc": seo.absolute(reverse("articles:section", kwargs={"slug": s["slug"]})),
               "changefreq": "hourly", "priority": "0.8"} for s in site_state(request)["sections"]]
     now = timezone.now()
     published = Article.objects.published(now=now)
     authors = Author.objects.filter(Exists(Byline.objects.filter(author=OuterRef("pk"), article__in=published)))
+    authors = list(authors.order_by("slug").values_list("pk", "slug")[:MAX_URLS // 2])
+    shows(request, *(cachekeys.author(pk) for pk, _ in authors))
     urls += [{"loc": seo.absolute(reverse("articles:author", kwargs={"slug": slug})), "changefreq": "daily"}
-             for slug in authors.order_by("slug").values_list("slug", flat=True)[:MAX_URLS // 2]]
+             for _, slug in authors]
     # Topics of the last month only: a big archive holds a tag for nearly every story, and old, thin tag
     # pages are found through the stories that link to them.
     recent = published.filter(published_at__gte=now - TAG_WINDOW)
-    tags = Tag.objects.filter(articles__in=recent).values_list("slug", flat=True).distinct().order_by("slug")
+    tags = list(Tag.objects.filter(articles__in=recent).values_list("pk", "slug").distinct().order_by("slug")
+                [:MAX_URLS // 2])
+    shows(request, *(cachekeys.tag(pk) for pk, _ in tags))
     urls += [{"loc": seo.absolute(reverse("articles:tag", kwargs={"slug": slug})), "changefreq": "daily"}
-             for slug in tags[:MAX_URLS // 2]]
+             for _, slug in tags]
     return render(request, "sitemaps/urlset.xml", {"urls": urls}, content_type=XML)
 
 
@@ -94,6 +100,9 @@ def month(request, year, month):
         .order_by("-published_at", "-id").select_related("section")
         .only("slug", "published_at", "updated_at", "section__slug")[:MAX_URLS]
     )
+    stories = list(stories)
+    # Each story's address and last change; a month of many stories names only `latest` to a CDN (caching.py).
+    shows(request, cachekeys.LATEST, *(cachekeys.story(a.pk) for a in stories))
     # Built as a string: a month can hold thousands of stories, too many for a template loop to be quick.
     # One reverse() for the pattern instead of one per story (slugs are [a-z0-9-], nothing to escape).
     pattern = seo.absolute(reverse("articles:detail", kwargs={"section": "_SECTION_", "slug": "_SLUG_"}))
@@ -115,6 +124,7 @@ def news(request):
         .order_by("-published_at", "-id").select_related("section")
         .only("title", "slug", "published_at", "section__slug")[:NEWS_MAX]
     )
+    shows(request, cachekeys.LATEST, *(cachekeys.story(a.pk) for a in stories))
     stories = [{"loc": seo.absolute(a.get_absolute_url()), "title": a.title, "published_at": a.published_at}
                for a in stories]
     return render(request, "sitemaps/news.xml", {"stories": stories, "publication": seo.paper_name()},

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -13,19 +13,17 @@ from django.utils.translation import pgettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from mostread import ranking
 from photos.models import Photo
 from photos.renditions import with_renditions
 
-from . import seo
+from . import cachekeys, related, seo
 from . import search as story_search
 from .bylines import credit_groups
-from .caching import public_page
+from .caching import public_page, shows
 from .models import Article, Author, Byline, Caption, Correction, Section, Status, Tag
 from .pagination import story_page
 from .rendering import body_with_photos, placed_photo_ids
 
-RELATED_COUNT = 6
 # A story edited this long after it went out shows "Cập nhật" with the time of the edit.
 UPDATE_NOTICE_AFTER = timedelta(minutes=10)
 # The cursors of a list of stories (articles/pagination.py): the only query parameters list pages read.
@@ -63,8 +61,16 @@ def for_teasers(queryset):
     return queryset.for_listing().defer("body", "search_title", "search_body")
 
 
-def _list_page(request, queryset, *, template_context, heading, description, crumbs):
+def shows_teasers(request, stories):
+    """The page shows these teasers (each story and its lead photo)."""
+    for story in stories:
+        shows(request, *cachekeys.teaser_keys(story))
+
+
+def _list_page(request, queryset, *, template_context, heading, description, crumbs, keys):
     page = story_page(for_teasers(queryset), request.GET)
+    shows(request, *keys)
+    shows_teasers(request, page.stories)
     if "sau" in request.GET and page.is_first:
         return redirect(request.path)
     path = request.path
@@ -88,7 +94,7 @@ def section_detail(request, slug):
     return _list_page(
         request, Article.objects.published().filter(section=section), template_context={"section": section},
         heading=section.name, description=section.description,
-        crumbs=[(_("Home"), "/"), (section.name, section.get_absolute_url())],
+        crumbs=[(_("Home"), "/"), (section.name, section.get_absolute_url())], keys=[cachekeys.section(section.pk)],
     )
 
 
@@ -100,6 +106,8 @@ def author_detail(request, slug):
         request, Article.objects.published().filter(bylines__author=author), template_context={"author": author},
         heading=author.name, description=author.bio,
         crumbs=[(_("Home"), "/"), (_("Author"), None), (author.name, author.get_absolute_url())],
+        keys=[cachekeys.author(author.pk), cachekeys.author_list(author.pk)]
+        + ([cachekeys.photo(author.portrait_id)] if author.portrait_id else []),
     )
 
 
@@ -111,6 +119,7 @@ def tag_detail(request, slug):
         request, Article.objects.published().filter(tags=tag), template_context={"tag": tag},
         heading=tag.name, description=_("Stories on the topic %(topic)s") % {"topic": tag.name},
         crumbs=[(_("Home"), "/"), (_("Topic"), None), (tag.name, tag.get_absolute_url())],
+        keys=[cachekeys.tag(tag.pk), cachekeys.tag_list(tag.pk)],
     )
 
 
@@ -141,24 +150,11 @@ def article_detail(request, section, slug):
         raise Http404(_("There is no such story."))
     if article.section.slug != section:
         return redirect(article, permanent=True)
-    return render(request, "articles/article_detail.html", article_context(article))
-
-
-def related_stories(article, tag_ids=(), also=()):
-    """Xem thêm: published stories of the same section or sharing a tag, newest first, never the story itself;
-    and, read in the same query, those of the stories `also` (ids) that are public, by id (the most-read list)."""
-    published = Article.objects.published().exclude(pk=article.pk)
-    candidates = [newest(published.filter(section_id=article.section_id)).values("id")[:RELATED_COUNT]]
-    if tag_ids:
-        candidates.append(newest(published.filter(tags__in=list(tag_ids))).values("id")[:RELATED_COUNT])
-    related = ids_of_any(candidates)
-    also = list(also)
-    rows = newest(published.filter(related | Q(id__in=also))).select_related("section").annotate(
-        is_related=Case(When(related, then=Value(True)), default=Value(False), output_field=BooleanField())
-    ).only("title", "slug", "kicker", "published_at", "section__slug", "section__name")
-    # At most len(also) rows are not related, so the newest related ones are all within this many.
-    rows = list(rows[:RELATED_COUNT + len(also)])
-    return [a for a in rows if a.is_related][:RELATED_COUNT], {a.pk: a for a in rows if a.pk in also}
+    context = article_context(article)
+    shows(request, *cachekeys.story_page_keys(
+        article, captions=article.captions.all(), bylines=context["bylines"], tags=context["tags"],
+        photo_ids=placed_photo_ids(article.body)))
+    return render(request, "articles/article_detail.html", context)
 
 
 def placed_photos(body):
@@ -178,8 +174,6 @@ def article_context(article):
     # Read only if the story has any (with_story_parts says so); the staff preview prefetches them itself.
     corrections = list(article.corrections.all()) if getattr(article, "has_corrections", True) else []
     tags = list(article.tags.all())
-    most_read_ids = ranking.ranking_ids()
-    related, also = related_stories(article, [t.pk for t in tags], also=most_read_ids)
     modified = seo.article_modified(article)
     went_out = article.first_published_at or article.published_at
     updated = modified if went_out and modified and modified - went_out > UPDATE_NOTICE_AFTER else None
@@ -201,8 +195,8 @@ def article_context(article):
         "corrections": corrections,
         "tags": tags,
         "updated_at": updated,
-        "related": related,
-        "most_read": ranking.pick(most_read_ids, also, leave_out=article.pk),
+        # Xem thêm and Đọc nhiều are holes (articles/related.py, mostread/block.py), filled in per request.
+        "related_hole": related.hole_params(article, tags),
         "crumbs": crumbs,
         "meta": meta,
         "share_url": meta.canonical,

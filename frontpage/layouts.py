@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles import roles
-from articles.caching import content_changed
+from articles import cachekeys
+from articles.caching import purge_keys, refresh_state
 from articles.models import Article, Section, Status
 
 from . import arrangement
@@ -60,7 +61,9 @@ def _check_pins(pins, *, goes_live_at):
 
 
 def _purge():
-    content_changed()  # no instance: always purges, now and again after the commit
+    """The pins live in the site state: rebuild it, and purge the front page (now and after the commit)."""
+    refresh_state()
+    purge_keys({cachekeys.HOME})
 
 
 @transaction.atomic

@@ -10,12 +10,15 @@ class MastheadConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from articles.caching import add_state_part, content_changed
+        from articles.caching import add_state_part, purge_everything
 
         from .identity import state_part
         from .models import Masthead
 
         add_state_part("masthead", state_part)
-        # Every page shows the masthead: a change empties the page cache and the site state that holds it.
-        post_save.connect(content_changed, sender=Masthead, dispatch_uid="public-cache-save-Masthead")
-        post_delete.connect(content_changed, sender=Masthead, dispatch_uid="public-cache-delete-Masthead")
+        # Every page shows the masthead (the key `site`): a change empties the page cache and the site state.
+        def changed(sender, **kwargs):
+            purge_everything()
+
+        post_save.connect(changed, sender=Masthead, weak=False, dispatch_uid="public-cache-save-Masthead")
+        post_delete.connect(changed, sender=Masthead, weak=False, dispatch_uid="public-cache-delete-Masthead")

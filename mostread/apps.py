@@ -6,3 +6,8 @@ class MostReadConfig(AppConfig):
     name = "mostread"
     verbose_name = _("Most read")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import block
+
+        block.register()

@@ -2,18 +2,20 @@
 
 A story page carries a ticket (the story id signed with SECRET_KEY), so the endpoint refuses made-up ids
 without asking the database; whether the story is public is then asked once per site generation (every
-publication or removal starts a new one, articles/caching.py) and remembered in the cache. Bots are told
+publication or removal purges the story's key, articles/caching.py) and remembered in the cache. Bots are told
 apart by their User-Agent, and one reader's reloads of a story count once an hour (keyed by a keyed hash of
 address and browser, never stored as such). No cookie is read or set.
 """
 import hashlib
 import hmac
 import re
+import time
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 
+from articles import cacheindex, cachekeys
 from articles.caching import site_state
 from articles.models import Article
 from newsroom.login_throttle import client_address
@@ -47,12 +49,15 @@ def is_bot(request) -> bool:
 
 
 def is_public(article_id: int) -> bool:
-    """Whether the story is published now, asked once per site generation and story."""
+    """Whether the story is published now, asked once per site generation and story until the story's key is
+    purged (articles/cacheindex.py: published, taken down, its scheduled time come)."""
     key = f"mostread:public:{site_state()['generation']}:{article_id}"
-    known = cache.get(key)
+    found = cache.get_many([key, cacheindex.CLOCK_KEY])
+    known = found.get(key)
     if known is None:
+        started = time.monotonic()
         known = Article.objects.published().filter(pk=article_id).exists()
-        cache.set(key, known, 3600)
+        cacheindex.store(key, known, 3600, [cachekeys.story(article_id)], cacheindex.clock_of(found), started)
     return known
 
 

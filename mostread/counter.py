@@ -132,4 +132,17 @@ def _flush_buckets(client) -> int:
                 continue
         written += add_views(counts, _hour_of_key(key[prefix_length:]))
         client.delete(flushing)  # only once the database has them: a failed write leaves them for next time
+    if written:
+        _ranking_changed()
     return written
+
+
+def _ranking_changed():
+    """New counts: the ranking is made again and the most-read blocks are purged (and the CDN told)."""
+    from articles import cachekeys
+    from articles.caching import purge_keys
+
+    from .ranking import RANKING_KEY
+
+    caches["default"].delete(RANKING_KEY)
+    purge_keys({cachekeys.MOST_READ})

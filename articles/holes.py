@@ -1,0 +1,123 @@
+"""Holes: blocks cached on their own and filled into every response, so they do not tie pages to publishes.
+
+A page (or a stored fragment) holds a placeholder `<!--hole:name?k=v-->` where a block goes (caching.hole, or
+`{% hole "related" section=3 %}` from the `holes` template library). public_page fills the placeholders of every
+response (hit, miss, private) from the block entries, fetched in one cache round trip; a missing one is rendered
+by the hole's `render(params) -> (html, keys)` and stored under `public:block:<name>:<params>`, indexed by its keys
+like a page (articles/cacheindex.py), so a publish in a section purges that section's related blocks and
+not the story pages that show them. A block's keys are not the page's: a CDN copy of a page holds its blocks as
+they were, for at most its max-age.
+
+Outside public_page (the staff preview), the template tag renders the block in place.
+"""
+import logging
+import re
+import time
+from urllib.parse import parse_qsl, urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.safestring import mark_safe
+
+from newsroom.errors import DATABASE_ERRORS
+
+from . import cacheindex, cachekeys
+
+logger = logging.getLogger("newsroom.cache")
+
+PLACEHOLDER = b"<!--hole:"
+BLOCK_KEY_PREFIX = "public:block:"
+# How long a block is kept by default: blocks are purged by their keys, and kept when the page cache is off
+# (NEWSROOM_PAGE_CACHE_SECONDS=0, the bench's cold pages).
+BLOCK_SECONDS = 300
+_PATTERN = re.compile(rb"<!--hole:([a-z0-9_-]+)\?([^>]*?)-->")
+_holes = {}
+
+
+def register(name, render, seconds=None):
+    """`render(params: dict[str, str]) -> (html, keys)`; called from an AppConfig.ready()."""
+    if not re.fullmatch(r"[a-z0-9_-]+", name):
+        raise ValueError(f"A hole's name is lower-case ASCII, digits, - and _: {name!r}")
+    _holes[name] = (render, seconds)
+
+
+def _query(params):
+    return urlencode(sorted((str(k), str(v)) for k, v in params.items()))
+
+
+def placeholder(name, params):
+    return mark_safe(f"<!--hole:{name}?{_query(params)}-->")
+
+
+def render_inline(name, params):
+    """The block itself, uncached (previews, pages outside the page cache)."""
+    render, _ = _holes[name]
+    html, _keys = render({str(k): str(v) for k, v in params.items()})
+    return mark_safe(html)
+
+
+def block_key(name, query):
+    return f"{BLOCK_KEY_PREFIX}{name}:{query}"
+
+
+def _render_block(name, query, state, now, clock, started):
+    from .caching import expiry
+
+    render, seconds = _holes[name]
+    html, keys = render(dict(parse_qsl(query, keep_blank_values=True)))
+    keys = sorted(set(keys) | {cachekeys.SITE})
+    entry = {"generation": state["generation"], "html": html, "keys": keys, "built": now,
+             "expires": expiry(keys, state, now, seconds or BLOCK_SECONDS)}
+    kept = False
+    if entry["expires"] > now:
+        timeout = int(entry["expires"] - now) + 1 + settings.NEWSROOM_STALE_IF_ERROR_SECONDS
+        kept = cacheindex.store(block_key(name, query), entry, timeout, keys, clock, started)
+    return entry, kept
+
+
+def fill(request, content, state, clock, now):
+    """`content` with its holes filled, and the newest block's build time."""
+    from .caching import _local, _local_seconds
+
+    found_holes = {(m.group(1).decode(), m.group(2).decode()) for m in _PATTERN.finditer(content)}
+    found_holes = {h for h in found_holes if h[0] in _holes}
+    if not found_holes:
+        return content, None
+    started = time.monotonic()
+    local_seconds = _local_seconds()
+    blocks, wanted = {}, []
+    for name, query in found_holes:
+        key = block_key(name, query)
+        entry = _local.page(key, now, local_seconds) if local_seconds else None
+        if entry is not None:
+            blocks[(name, query)] = entry
+        else:
+            wanted.append(key)
+    fetched = cache.get_many(wanted + [cacheindex.CLOCK_KEY]) if wanted else {}
+    if clock is None and wanted:
+        clock = cacheindex.clock_of(fetched)  # read before any data a block is rendered from
+    for name, query in found_holes:
+        if (name, query) in blocks:
+            continue
+        key = block_key(name, query)
+        entry = fetched.get(key)
+        fresh = entry is not None and entry["generation"] == state["generation"] and entry["expires"] > now
+        if not fresh:
+            try:
+                entry, kept = _render_block(name, query, state, now, clock, started)
+            except DATABASE_ERRORS:
+                stale = settings.NEWSROOM_STALE_IF_ERROR_SECONDS
+                if not (entry and entry["generation"] == state["generation"] and now < entry["expires"] + stale):
+                    logger.warning("The %s block could not be rendered: left out", name, exc_info=True)
+                    entry = {"html": "", "built": now, "keys": []}
+                kept = False
+            fresh = kept
+        if fresh and local_seconds:
+            _local.remember_page(key, entry, now)
+        blocks[(name, query)] = entry
+
+    def filled(match):
+        entry = blocks.get((match.group(1).decode(), match.group(2).decode()))
+        return match.group(0) if entry is None else entry["html"].encode()
+
+    return _PATTERN.sub(filled, content), max(entry["built"] for entry in blocks.values())

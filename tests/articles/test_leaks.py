@@ -120,11 +120,10 @@ def strings_of(response):
     return [body.decode()]
 
 
-def test_no_public_endpoint_shows_a_story_that_is_not_public(client, world):
-    """Home, section, tag, author, article (related, JSON-LD), search, feeds, sitemaps, the API: no hidden story,
-    photo, tag or author."""
+def walk_for_leaks(client, world, urls, extra_secrets=()):
+    """Every URL answers 200 and shows none of the hidden stories' secrets (nor `extra_secrets`)."""
     checked = 0
-    for url in public_urls(world):
+    for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
         text = "\n".join(strings_of(response)).lower()
@@ -137,7 +136,16 @@ def test_no_public_endpoint_shows_a_story_that_is_not_public(client, world):
         for key, entry in world["hidden"].items():
             for secret in secrets_of(entry):
                 assert secret.lower() not in text, f"{key} story leaks {secret!r} on {url}"
+        for secret in extra_secrets:
+            assert secret.lower() not in text, f"{secret!r} still shows on {url}"
         checked += 1
+    return checked
+
+
+def test_no_public_endpoint_shows_a_story_that_is_not_public(client, world):
+    """Home, section, tag, author, article (related, JSON-LD), search, feeds, sitemaps, the API: no hidden story,
+    photo, tag or author."""
+    checked = walk_for_leaks(client, world, public_urls(world))
     assert checked >= 20
     # The public story itself is there, so the walk really looked at content.
     assert "bài công khai bình thường" in "\n".join(strings_of(client.get("/"))).lower()
@@ -220,3 +228,67 @@ def test_old_addresses_of_hidden_stories_lead_nowhere(client, world):
         assert response.status_code == (410 if key in GONE else 404), key
         assert not response.has_header("Location")
         assert entry["marker"].lower() not in response.content.decode().lower()
+
+
+def _publish_another(world, editor):
+    from articles import workflow
+
+    story = make_article("Bài mới đăng thêm", section=world["section"], authors=[world["author"]], status=Status.REVIEW)
+    story.tags.add(world["tag"])
+    workflow.article_publish(article=story, by=editor)
+
+
+def _schedule_another(world, editor):
+    from articles import workflow
+
+    story = make_article("Bài hẹn giờ MatkhauHengioHai", section=world["section"], authors=[world["author"]],
+                         status=Status.REVIEW)
+    story.tags.add(world["tag"])
+    workflow.article_publish(article=story, by=editor, publish_at=timezone.now() + timedelta(hours=2))
+    return ["matkhauhengiohai", story.slug]
+
+
+def _unpublish_the_public_one(world, editor):
+    from articles import workflow
+
+    workflow.article_unpublish(article=world["public"], by=editor, comment="Gỡ để kiểm tra.")
+    return ["bài công khai bình thường", world["public"].slug]
+
+
+def _correct(world, editor):
+    from articles.models import Correction
+
+    Correction.objects.create(article=world["public"], text="Đính chính số liệu.")
+
+
+def _credit_every_photo(world, editor):
+    from photos.models import Photo
+
+    for photo in Photo.objects.all():
+        photo.credit = f"Ảnh: người chụp {photo.pk}"
+        photo.save()
+
+
+def _rename_the_shared_author(world, editor):
+    world["author"].name = "Phóng viên công khai (đổi tên)"
+    world["author"].save()
+
+
+def _rename_the_section(world, editor):
+    world["section"].name = "Thời sự - Chính trị"
+    world["section"].save()
+
+
+@pytest.mark.parametrize("change", [_publish_another, _schedule_another, _unpublish_the_public_one, _correct,
+                                    _credit_every_photo, _rename_the_shared_author, _rename_the_section],
+                         ids=lambda change: change.__name__.strip("_"))
+def test_no_leak_after_each_kind_of_change(client, world, editor, change, django_capture_on_commit_callbacks):
+    """With every public page cached, one change of each kind, committed: still nothing hidden on any page, and a
+    story taken down is gone from every page."""
+    own = [world["public"].get_absolute_url(), f"/api/v1/articles/{world['public'].pk}/"]
+    urls = [url for url in public_urls(world) if not any(url.startswith(o) for o in own)]
+    for url in urls:
+        client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        gone = change(world, editor) or []
+    assert walk_for_leaks(client, world, urls, extra_secrets=gone) >= 20

@@ -65,9 +65,9 @@ def _association(caption, name) -> dict:
 def story_ninjs(article) -> dict:
     """The story (read with stories.for_detail) as a ninjs 2.2 object."""
     bylines = list(article.bylines.all())
-    captions = sorted(article.captions.all(), key=lambda c: (not c.is_lead, c.position, c.order, c.pk))
+    captions = sorted(article.captions.all(), key=lambda c: (not c.is_lead, c.order, c.pk))
     placed = placed_photos(article.body)
-    # Photos placed in the text (<figure data-photo>) are associations too, after the captioned ones.
+    # Photos placed in the text (<figure data-photo>) are associations too, after the lead photo.
     pictures = captions + [PlacedPhoto(photo=photo, text=html.unescape(match.group(2)))
                            for match in PHOTO_FIGURE.finditer(article.body)
                            if (photo := placed.get(int(match.group(1)))) is not None]

@@ -49,8 +49,6 @@ class PhotoOut(Schema):
     alt_text: str
     credit: str
     is_lead: bool
-    position: int | None = Field(description="The paragraph of the body the photo follows (0: before the first); "
-                                              "null for a photo placed in the body's text.")
     in_body: bool = Field(description='Placed in the text: body_html holds it as <figure data-photo="id">.')
     width: int | None
     height: int | None
@@ -82,7 +80,7 @@ class ArticleOut(Schema):
     kicker: str
     sapo: str
     body_html: str = Field(description="The body as sanitised HTML (the site's allow-list); photos placed in the "
-                                       "text stand in it as figures with an <img>, the captioned photos do not.")
+                                       "text stand in it as figures with an <img>; the lead photo does not.")
     section: SectionOut
     bylines: list[BylineOut]
     tags: list[TagOut]

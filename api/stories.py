@@ -108,7 +108,7 @@ def renditions_of(photo) -> list[dict]:
 def photo_data(caption) -> dict:
     photo = caption.photo
     return {"id": photo.pk, "caption": caption.text, "alt_text": photo.alt_text, "credit": photo.credit,
-            "is_lead": caption.is_lead, "position": caption.position, "in_body": False, "width": photo.width,
+            "is_lead": caption.is_lead, "in_body": False, "width": photo.width,
             "height": photo.height, "renditions": renditions_of(photo)}
 
 
@@ -119,7 +119,7 @@ def body_photos(body, photos) -> list[dict]:
         photo = photos.get(int(match.group(1)))
         if photo is not None:
             found.append({"id": photo.pk, "caption": html.unescape(match.group(2)), "alt_text": photo.alt_text,
-                          "credit": photo.credit, "is_lead": False, "position": None, "in_body": True,
+                          "credit": photo.credit, "is_lead": False, "in_body": True,
                           "width": photo.width, "height": photo.height, "renditions": renditions_of(photo)})
     return found
 
@@ -168,7 +168,7 @@ def article_detail(article) -> dict:
         "body_html": self_contained_body(article.body, placed),
         "section": section_data(article.section), "bylines": [byline_data(b) for b in article.bylines.all()],
         "tags": [tag_data(t) for t in article.tags.all()],
-        "photos": [photo_data(c) for c in sorted(captions, key=lambda c: (not c.is_lead, c.position, c.order, c.pk))]
+        "photos": [photo_data(c) for c in sorted(captions, key=lambda c: (not c.is_lead, c.order, c.pk))]
                   + body_photos(article.body, placed),
         "corrections": [{"text": c.text, "published_at": c.created_at} for c in article.corrections.all()],
         "canonical_url": seo.absolute(article.get_absolute_url()),

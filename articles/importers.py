@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from photos import placeholders, services, storage, validation
+from photos.models import Photo
 
-from . import text, workflow
+from . import richtext, text, workflow
 from .models import Article, Author, Byline, BylineRole, Caption, Section, Status
 
 CAPTION_MAX_CHARS = 300
@@ -34,7 +35,6 @@ DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 # Every caption is a photo (a placeholder when no --image is given) with its renditions on disk; a photo
 # story runs to 20-30 pictures.
 DEFAULT_MAX_CAPTIONS = 50
-CAPTION_MAX_POSITION = 32767  # Caption.position is a smallint
 NAVIGATION_LINES = {"xem thêm", "xem thêm:", "tin liên quan", "tin liên quan:", "đọc thêm", "đọc thêm:"}  # i18n: data
 _BYLINE_SPLIT = re.compile(r"\s*(?:,|;|\s-\s|\s–\s|\svà\s)\s*")  # i18n: data
 _SENTENCE_END = re.compile(r"[.!?…:;\"”)]$")
@@ -47,7 +47,7 @@ class StoryFormatError(ValueError):
 @dataclass
 class ParsedCaption:
     text: str
-    position: int  # number of body paragraphs before the photo
+    position: int  # number of body paragraphs before the photo: where it stands in the text
 
 
 @dataclass
@@ -59,8 +59,26 @@ class ParsedStory:
     bylines: list[str] = field(default_factory=list)
 
     @property
+    def lead(self) -> ParsedCaption | None:
+        """The caption of the lead photo: the first, when it stands before the first paragraph."""
+        return self.captions[0] if self.captions and self.captions[0].position == 0 else None
+
+    @property
     def body_html(self) -> str:
         return "".join(f"<p>{escape(p)}</p>" for p in self.paragraphs)
+
+    def body_with_photos(self, photos) -> str:
+        """The body with each caption but the lead's as its photo (`photos`, one per caption) placed in the text
+        after the paragraphs it followed."""
+        figures = {}
+        for parsed, photo in zip(self.captions, photos):
+            if parsed is not self.lead:
+                figures.setdefault(min(parsed.position, len(self.paragraphs)), []).append(
+                    richtext.photo_figure(photo.pk, parsed.text))
+        parts = figures.get(0, [])
+        for number, paragraph in enumerate(self.paragraphs, start=1):
+            parts += [f"<p>{escape(paragraph)}</p>", *figures.get(number, [])]
+        return "".join(parts)
 
 
 def _blocks(content: str) -> list[list[str]]:
@@ -217,20 +235,13 @@ def _too_big(path, size: int, max_bytes: int) -> StoryFormatError:
 
 
 def check_story_limits(story: ParsedStory, *, name: str, max_captions: int = DEFAULT_MAX_CAPTIONS) -> None:
-    """Refuse a story with more captions than max_captions or a caption placed further than can be stored."""
+    """Refuse a story with more captions than max_captions."""
     if len(story.captions) > max_captions:
         raise StoryFormatError(
             _("%(file)s: %(count)s photo captions, over the limit of %(limit)s photos for one story (each caption "
             "becomes a photo stored on disk). If that is right, import it again with --max-captions %(count)s.") % {
             "file": name, "count": len(story.captions), "limit": max_captions}
         )
-    for caption in story.captions:
-        if caption.position > CAPTION_MAX_POSITION:
-            raise StoryFormatError(
-                _("%(file)s: the photo caption “%(caption)s” follows paragraph %(position)s, further than the last "
-                "place that can be stored (%(limit)s). Split it into several stories.") % {
-                    "file": name, "caption": caption.text[:60], "position": caption.position, "limit": CAPTION_MAX_POSITION}
-            )
 
 
 def read_story_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -276,13 +287,33 @@ def import_story(story: ParsedStory, *, source_key: str, section: Section, statu
     created = article is None
     if created:
         article = Article(source_key=source_key)
+    # The photos the story had, in the order of its captions then: the lead, then those placed in the text.
+    lead = article.captions.filter(is_lead=True).select_related("photo").first() if not created else None
+    placed = [int(m.group(1)) for m in richtext.PHOTO_FIGURE.finditer(article.body or "")]
+    found = Photo.objects.in_bulk(placed) if placed else {}
+    existing = ([lead.photo] if lead else []) + [found[pk] for pk in placed if pk in found]
+
+    authors = [_author(name) for name in story.bylines]
+    credit = photo_credit or (_("Photo: %(names)s") % {"names": ", ".join(a.name for a in authors)} if authors else "")
+    photos = []
+    for index, parsed in enumerate(story.captions):
+        image_path = image_paths[index] if index < len(image_paths) else None
+        if image_path:
+            try:
+                photos.append(services.photo_from_path(Path(image_path), alt_text=parsed.text, credit=credit))
+            except validation.PhotoRejected as exc:  # a bad image, or a storage refusing a good one
+                raise StoryFormatError(f"{image_path}: {' '.join(exc.messages)}") from exc
+        elif index < len(existing):
+            photos.append(existing[index])
+        else:
+            photos.append(placeholders.placeholder_photo(alt_text=parsed.text, label=parsed.text))
+
     article.title = story.title
     article.sapo = story.sapo
-    article.body = story.body_html
+    article.body = story.body_with_photos(photos)
     article.section = section
     article.save()
 
-    authors = [_author(name) for name in story.bylines]
     # The scraped byline names the writers; photographers or translators an editor added stay.
     writers = Byline.objects.filter(article=article, role=BylineRole.WRITER)
     writers.exclude(author__in=authors).delete()
@@ -290,30 +321,13 @@ def import_story(story: ParsedStory, *, source_key: str, section: Section, statu
         Byline.objects.update_or_create(article=article, author=author, role=BylineRole.WRITER,
                                         defaults={"order": order})
 
-    credit = photo_credit or (_("Photo: %(names)s") % {"names": ", ".join(a.name for a in authors)} if authors else "")
-    existing = list(article.captions.select_related("photo").order_by("position", "order", "id"))
-    for index, parsed in enumerate(story.captions):
-        caption = existing[index] if index < len(existing) else None
-        image_path = image_paths[index] if index < len(image_paths) else None
-        if image_path:
-            try:
-                photo = services.photo_from_path(Path(image_path), alt_text=parsed.text, credit=credit)
-            except validation.PhotoRejected as exc:  # a bad image, or a storage refusing a good one
-                raise StoryFormatError(f"{image_path}: {' '.join(exc.messages)}") from exc
-        elif caption is not None:
-            photo = caption.photo
-        else:
-            photo = placeholders.placeholder_photo(alt_text=parsed.text, label=parsed.text)
-        if caption is None:
-            caption = Caption(article=article)
-        caption.photo = photo
-        caption.text = parsed.text
-        caption.position = parsed.position
-        caption.order = index
-        caption.is_lead = index == 0 and parsed.position == 0
-        caption.save()
-    for stale in existing[len(story.captions):]:
-        stale.delete()
+    # The lead photo is chosen apart; every other photo stands in the text (body_with_photos).
+    if story.lead is None:
+        Caption.objects.filter(article=article).delete()
+    else:
+        Caption.objects.filter(article=article, is_lead=False).delete()
+        Caption.objects.update_or_create(article=article, is_lead=True,
+                                         defaults={"photo": photos[0], "text": story.lead.text, "order": 0})
 
     # A new story takes the requested status; a re-imported one keeps the editors' decision.
     if created and status != article.status:

@@ -336,19 +336,16 @@ class Byline(models.Model):
 
 
 class Caption(NormalizedTextMixin, models.Model):
-    """One use of a photo in a story: its caption there, where it stands, whether it leads."""
+    """A story's lead photo with its caption there. Other photos stand in the body's text (richtext.PHOTO_FIGURE)."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="captions")
     photo = models.ForeignKey("photos.Photo", verbose_name=_("photo"), on_delete=models.PROTECT, related_name="captions")
     text = models.TextField(_("caption"), blank=True)
-    position = models.PositiveSmallIntegerField(
-        _("position"), default=0, help_text=_("The paragraph of the body the photo follows (0 is before the first)."),
-    )
     is_lead = models.BooleanField(_("lead photo"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
-        ordering = ["position", "order", "id"]
+        ordering = ["order", "id"]
         verbose_name = _("photo in a story")
         verbose_name_plural = _("photos in stories")
         constraints = [

@@ -1,5 +1,7 @@
-"""Placing a story's photos in its (already sanitised) body: the library photos placed in the text, where they
-stand, and the captioned photos between the paragraphs."""
+"""Showing a story's (already sanitised) body with the library photos placed in its text, where they stand.
+
+Photos are placed with the editor's widget as richtext.PHOTO_FIGURE; only the lead photo is chosen apart (a
+Caption). Migration 0012 moved the photos once placed by a typed paragraph number into the text."""
 import html
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -59,6 +61,38 @@ def split_blocks(html: str) -> list[str]:
     return parser.blocks
 
 
+def _block_ends(body: str) -> list[int]:
+    """The offset in `body` just after each top-level block; empty if the blocks are not its source text."""
+    ends, cursor = [], 0
+    for block in split_blocks(body):
+        found = body.find(block, cursor)
+        if found < 0:
+            return []
+        cursor = found + len(block)
+        ends.append(cursor)
+    return ends
+
+
+def place_after_blocks(body: str, placed) -> str:
+    """`body` with markup put after top-level blocks: `placed` is (N, markup) in reading order, N the number of
+    blocks before it (0: before the first; past the end: last). The body's own text is left as it was."""
+    body = body or ""
+    ends = _block_ends(body)
+    if body.strip() and not ends:  # odd source text: the blocks as the splitter read them
+        blocks = split_blocks(body)
+        body = "".join(blocks)
+        ends = [sum(len(b) for b in blocks[:n + 1]) for n in range(len(blocks))]
+    at = {}
+    for number, markup in placed:
+        at.setdefault(ends[min(number, len(ends)) - 1] if number > 0 and ends else 0, []).append(markup)
+    parts, start = [], 0
+    for offset in sorted(at):
+        parts += [body[start:offset], *at[offset]]
+        start = offset
+    parts.append(body[start:])
+    return "".join(parts)
+
+
 @dataclass
 class PlacedPhoto:
     """A library photo placed in the body, with its caption there: what the photo partial shows."""
@@ -87,18 +121,15 @@ def _with_placed_photos(block: str, photos: dict) -> list[tuple[str, object]]:
     return items
 
 
-def body_with_photos(body: str, captions, photos=None) -> list[tuple[str, object]]:
-    """The body as a list of ('html', block) and ('photo', caption) items in reading order.
-
-    Library photos placed in the body (`photos`: id -> Photo) stand where they are. A caption at position N
-    stands after the N-th block; positions past the end go last.
-    """
-    blocks = split_blocks(body)
-    by_position = {}
-    for caption in captions:
-        by_position.setdefault(min(caption.position, len(blocks)), []).append(caption)
-    items = [("photo", c) for c in by_position.get(0, [])]
-    for index, block in enumerate(blocks, start=1):
+def body_with_photos(body: str, photos=None) -> list[tuple[str, object]]:
+    """The body as a list of ('html', block) and ('photo', PlacedPhoto) items in reading order: the library photos
+    placed in the text (`photos`: id -> Photo) stand where they are; one gone from the library is left out."""
+    items = []
+    for block in split_blocks(body):
         items.extend(_with_placed_photos(block, photos or {}) if "data-photo" in block else [("html", block)])
-        items.extend(("photo", c) for c in by_position.get(index, []))
     return items
+
+
+def photos_shown(items) -> list[PlacedPhoto]:
+    """The placed photos of body_with_photos' items, in reading order."""
+    return [item for kind, item in items if kind == "photo"]

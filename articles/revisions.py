@@ -5,6 +5,7 @@ section, tags, bylines and captions through the normal save (so the version coun
 revision is written); it never touches the status, which belongs to workflow.py.
 """
 import html
+import json
 import re
 from array import array
 from dataclasses import dataclass, field
@@ -23,7 +24,8 @@ from photos.models import Photo
 
 from . import workflow
 from .models import Article, Author, Byline, Caption, Section
-from .rendering import split_blocks
+from .rendering import place_after_blocks, split_blocks
+from .richtext import photo_figure
 from .signals import announce_article_changed
 from .people import display_name
 from .text import vietnamese_datetime
@@ -268,10 +270,26 @@ def describe(version: Version) -> str:
     return f"{vietnamese_datetime(revision.date_created)}, {who}"
 
 
+def _stored_fields(version: Version) -> dict:
+    """The fields a version was stored with, including those the model no longer has (a caption's position)."""
+    try:
+        return json.loads(version.serialized_data)[0]["fields"] if version.format == "json" else {}
+    except (ValueError, LookupError, TypeError):
+        return {}
+
+
 def _related_rows(version: Version, model, article: Article) -> list[dict]:
     content_type = ContentType.objects.get_for_model(model)
-    rows = [v.field_dict for v in version.revision.version_set.filter(content_type=content_type)]
+    rows = [{**_stored_fields(v), **v.field_dict} for v in version.revision.version_set.filter(content_type=content_type)]
     return [row for row in rows if row.get("article_id") == article.pk]
+
+
+def _with_placed_captions(body: str, captions: list[dict]) -> str:
+    """A revision from before migration 0012 placed photos by paragraph number: they stand in the text now."""
+    placed = sorted((c for c in captions if not c.get("is_lead")),
+                    key=lambda c: (c.get("position") or 0, c.get("order") or 0, c.get("id") or 0))
+    return place_after_blocks(body, [(c.get("position") or 0, photo_figure(c["photo_id"], c.get("text") or ""))
+                                     for c in placed])
 
 
 def _restored_rows(model, rows, *, article):
@@ -296,6 +314,11 @@ def article_restore(*, article: Article, version: Version, by) -> Article:
                 setattr(locked, name, data[name])
         if not Section.objects.filter(pk=locked.section_id).exists():
             raise workflow.WorkflowError(_("This version's section has been deleted; it cannot be restored."))
+        captions = _related_rows(version, Caption, locked)
+        known_photos = set(
+            Photo.objects.filter(pk__in=[c["photo_id"] for c in captions]).values_list("pk", flat=True))
+        captions = [c for c in captions if c["photo_id"] in known_photos]
+        locked.body = _with_placed_captions(locked.body, captions)
         locked.last_edited_by = by
         with reversion.create_revision():
             locked.save(update_fields=workflow.content_fields())
@@ -308,11 +331,8 @@ def article_restore(*, article: Article, version: Version, by) -> Article:
             # A revision saved before bylines had roles holds writers (the field's default).
             Byline.objects.bulk_create(_restored_rows(Byline, [b for b in bylines if b["author_id"] in known_authors],
                                                       article=locked))
-            captions = _related_rows(version, Caption, locked)
-            known_photos = set(
-                Photo.objects.filter(pk__in=[c["photo_id"] for c in captions]).values_list("pk", flat=True))
             Caption.objects.filter(article=locked).delete()
-            Caption.objects.bulk_create(_restored_rows(Caption, [c for c in captions if c["photo_id"] in known_photos],
+            Caption.objects.bulk_create(_restored_rows(Caption, [c for c in captions if c.get("is_lead")],
                                                        article=locked))
             reversion.add_to_revision(locked)
             reversion.set_user(by)

@@ -47,6 +47,12 @@ _PHOTO_ID = re.compile(r"[1-9][0-9]{0,17}")
 PHOTO_FIGURE = re.compile(r'<figure data-photo="([1-9][0-9]{0,17})"><figcaption>([^<]*)</figcaption></figure>')
 
 
+def photo_figure(photo_id: int, caption: str) -> str:
+    """The body markup of a library photo placed in the text with its caption (plain text), as PHOTO_FIGURE reads it."""
+    return (f'<figure data-photo="{int(photo_id)}"><figcaption>'
+            f'{html_module.escape(" ".join(str(caption).split()), quote=False)}</figcaption></figure>')
+
+
 class _PhotoFigures(HTMLParser):
     """Rewrite every figure that names a library photo as PHOTO_FIGURE: the id and the text of its figcaption.
 
@@ -88,8 +94,7 @@ class _PhotoFigures(HTMLParser):
         elif tag == "figure" and self.depth:
             self.depth -= 1
         elif tag == "figure":
-            caption = html_module.escape(" ".join("".join(self.caption).split()), quote=False)
-            self.out.append(f'<figure data-photo="{self.photo}"><figcaption>{caption}</figcaption></figure>')
+            self.out.append(photo_figure(self.photo, "".join(self.caption)))
             self.photo = None
 
     def handle_data(self, data):

@@ -185,11 +185,18 @@ def search(raw_query, page: int = 1) -> SearchResults:
 # --- Keeping the searchable text in step ---------------------------------------------------------------------
 
 def story_text(article) -> str:
-    """Every word a reader sees of the story, folded: its text, its photos' captions and credits, its byline."""
+    """Every word a reader sees of the story, folded: its text (with the captions of the photos placed in it), the
+    lead photo's caption and credit, the credits of the photos in the text, its byline."""
     from .models import Byline, Caption
+    from .richtext import PHOTO_FIGURE
 
-    captions = Caption.objects.filter(article_id=article.pk).order_by("position", "order", "id")
+    captions = Caption.objects.filter(article_id=article.pk).order_by("order", "id")
     photo_words = [word for pair in captions.values_list("text", "photo__credit") for word in pair if word]
+    placed = [int(match.group(1)) for match in PHOTO_FIGURE.finditer(article.body or "")]
+    if placed:
+        photo_model = Caption._meta.get_field("photo").related_model
+        credits = dict(photo_model.objects.filter(pk__in=placed).values_list("pk", "credit"))
+        photo_words += [credits[pk] for pk in placed if credits.get(pk)]
     names = Byline.objects.filter(article_id=article.pk).order_by("order", "id").values_list("author__name", flat=True)
     return text.fold_story(article.kicker, article.sapo, article.body, *photo_words, *names)
 
@@ -230,7 +237,9 @@ def _author_saved(sender, instance, raw=False, **kwargs):
 
 def _photo_saved(sender, instance, raw=False, **kwargs):
     if not raw and instance.pk is not None and getattr(instance, "_searched_words_changed", True):
-        reindex(Article.objects.filter(captions__photo=instance).distinct())
+        # The stories that lead with it, and those that show it in their text (richtext.PHOTO_FIGURE).
+        reindex(Article.objects.filter(Q(captions__photo=instance) | Q(body__contains=f'data-photo="{instance.pk}"'))
+                .distinct())
 
 
 def connect_signals():

@@ -150,7 +150,8 @@ def article_structured_data(article, *, lead_caption, bylines, corrections, phot
     contributors = credits.contributors(bylines)
     if contributors:
         news["contributor"] = [_person(b) for b in contributors]
-    images = [c.photo for c in ([lead_caption] if lead_caption else []) + [c for c in photos if c is not lead_caption]]
+    # The lead photo, then those in the text (`photos`, each with .photo), each once.
+    images = list({c.photo.pk: c.photo for c in ([lead_caption] if lead_caption else []) + list(photos)}.values())
     if images:
         news["image"] = [
             {"@type": "ImageObject", "url": absolute(p.image.url), "width": p.width, "height": p.height,

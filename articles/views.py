@@ -22,7 +22,7 @@ from .bylines import credit_groups
 from .caching import public_page, shows
 from .models import Article, Author, Byline, Caption, Correction, Section, Status, Tag
 from .pagination import story_page
-from .rendering import body_with_photos, placed_photo_ids
+from .rendering import body_with_photos, photos_shown, placed_photo_ids
 
 # A story edited this long after it went out shows "Cập nhật" with the time of the edit.
 UPDATE_NOTICE_AFTER = timedelta(minutes=10)
@@ -167,9 +167,8 @@ def placed_photos(body):
 
 def article_context(article):
     """What the article template needs; shared with the staff preview."""
-    captions = list(article.captions.all())
-    lead = next((c for c in captions if c.is_lead), None)
-    inline = [c for c in captions if c is not lead]
+    lead = next((c for c in article.captions.all() if c.is_lead), None)  # other photos stand in the body's text
+    body_items = body_with_photos(article.body, placed_photos(article.body))
     bylines = list(article.bylines.all())
     # Read only if the story has any (with_story_parts says so); the staff preview prefetches them itself.
     corrections = list(article.corrections.all()) if getattr(article, "has_corrections", True) else []
@@ -184,12 +183,12 @@ def article_context(article):
         published=article.published_at, modified=modified, section=article.section.name,
         tags=[t.name for t in tags],
         structured_data=seo.article_structured_data(
-            article, lead_caption=lead, bylines=bylines, corrections=corrections, photos=inline),
+            article, lead_caption=lead, bylines=bylines, corrections=corrections, photos=photos_shown(body_items)),
     )
     return {
         "article": article,
         "lead_caption": lead,
-        "body_items": body_with_photos(article.body, inline, placed_photos(article.body)),
+        "body_items": body_items,
         "bylines": bylines,
         "byline_groups": credit_groups(bylines),
         "corrections": corrections,

@@ -168,8 +168,9 @@ def seed(stories, *, seed_value=7, quiet=False):
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from articles import text
+    from articles import richtext, text
     from articles.models import Article, Author, Byline, Caption, Correction, Section, Status, Tag
+    from articles.rendering import place_after_blocks
     from photos.models import Photo
 
     from . import vocabulary as v
@@ -237,11 +238,9 @@ def seed(stories, *, seed_value=7, quiet=False):
             ))
             extras.append(paragraphs)
         with transaction.atomic():
-            Article.objects.bulk_create(batch)
-            bylines, photos, caption_specs, tag_links, corrections = [], [], [], [], []
+            # Photos first: a story shows its photos but the lead in its text (richtext.photo_figure), by id.
+            photos, photo_specs = [], []
             for article, paragraphs in zip(batch, extras):
-                for order, author in enumerate(rng.sample(authors, rng.choice([1, 1, 1, 2, 2, 3]))):
-                    bylines.append(Byline(article=article, author=author, order=order))
                 for _ in range(rng.choice([0, 1, 1, 2, 2, 3, 4, 5])):
                     f = rng.choice(image_files)
                     photos.append(Photo(
@@ -250,7 +249,30 @@ def seed(stories, *, seed_value=7, quiet=False):
                         alt_text=rng.choice(v.CAPTIONS).rstrip("."), credit=rng.choice(v.CREDITS),
                         uploaded_by=editor, uploaded_at=article.published_at or now,
                     ))
-                    caption_specs.append((article, paragraphs))
+                    photo_specs.append(article)
+            Photo.objects.bulk_create(photos)
+            captions, in_text, seen = [], {}, set()
+            for photo, article in zip(photos, photo_specs):
+                words = rng.choice(v.CAPTIONS)
+                if id(article) not in seen and rng.random() < 0.8:  # most stories lead with their first photo
+                    captions.append(Caption(article=article, photo=photo, text=words, is_lead=True))
+                else:
+                    in_text.setdefault(id(article), []).append((photo, words))
+                seen.add(id(article))
+            for article, paragraphs in zip(batch, extras):
+                placed = [(rng.randint(1, paragraphs), richtext.photo_figure(photo.pk, caption), photo, caption)
+                          for photo, caption in in_text.get(id(article), [])]
+                if placed:
+                    article.body = place_after_blocks(article.body, [(n, markup) for n, markup, _p, _c in placed])
+                    # The figures' captions are words of the body, and their credits are searched too (story_text).
+                    by_place = sorted(placed, key=lambda p: p[0])  # place_after_blocks keeps ties in order
+                    article.search_body = text.fold_story(article.kicker, article.sapo, article.body,
+                                                          *[photo.credit for _n, _m, photo, _c in by_place])
+            Article.objects.bulk_create(batch)
+            bylines, tag_links, corrections = [], [], []
+            for article, paragraphs in zip(batch, extras):
+                for order, author in enumerate(rng.sample(authors, rng.choice([1, 1, 1, 2, 2, 3]))):
+                    bylines.append(Byline(article=article, author=author, order=order))
                 for tag in rng.sample(tags, rng.choice([0, 0, 1, 1, 2, 3])):
                     tag_links.append(Article.tags.through(article=article, tag=tag))
                 if article.status == Status.PUBLISHED and rng.random() < 0.01:
@@ -259,14 +281,6 @@ def seed(stories, *, seed_value=7, quiet=False):
                         text="Bài viết đã sửa lại tên xã cho chính xác. Thành thật xin lỗi bạn đọc.",
                     ))
             Byline.objects.bulk_create(bylines)
-            Photo.objects.bulk_create(photos)
-            captions, seen = [], set()
-            for photo, (article, paragraphs) in zip(photos, caption_specs):
-                lead = article.pk not in seen and rng.random() < 0.8
-                position = 0 if lead else rng.randint(1, paragraphs)
-                seen.add(article.pk)
-                captions.append(Caption(article=article, photo=photo, text=rng.choice(v.CAPTIONS),
-                                        position=position, is_lead=lead, order=len(captions) % 5))
             Caption.objects.bulk_create(captions)
             Article.tags.through.objects.bulk_create(tag_links)
             Correction.objects.bulk_create(corrections)
@@ -331,18 +345,21 @@ def seed_renditions(connection, image_files):
 
 def check_like_save(Article, rng, sample=25):
     """The bulk rows hold exactly what Article.save() would have stored; stop loudly if not."""
-    from django.utils.html import strip_tags
 
     from articles import text
-    from articles.richtext import sanitize_html
+    from articles.rendering import placed_photo_ids
+    from articles.richtext import PHOTO_FIGURE, sanitize_html
     from photos.models import Photo
 
     ids = list(Article.objects.values_list("pk", flat=True)[:5000])
     for pk in rng.sample(ids, min(sample, len(ids))):
         a = Article.objects.get(pk=pk)
+        credits = dict(Photo.objects.filter(pk__in=placed_photo_ids(a.body)).values_list("pk", "credit"))
+        placed = [credits[int(m.group(1))] for m in PHOTO_FIGURE.finditer(a.body)]
         expected = {
             "search_title": text.fold(a.title),
-            "search_body": text.fold(" ".join([a.kicker, a.sapo, strip_tags(a.body)])),
+            # story_text without the lead photo's words and the byline, which the bench leaves out
+            "search_body": text.fold_story(a.kicker, a.sapo, a.body, *placed),
             "body": sanitize_html(a.body),
             "title": text.normalize(a.title),
         }

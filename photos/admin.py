@@ -140,7 +140,7 @@ def _visible_captions(request):
     return (
         permissions.visible_uses(request.user)
         .select_related("article")
-        .only("photo", "is_lead", "text", "position", "order", "article__title", "article__status")
+        .only("photo", "is_lead", "text", "order", "article__title", "article__status")
         .order_by("-article__id")
     )
 

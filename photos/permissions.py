@@ -4,9 +4,10 @@ published stories that show the photo.
 A photo is shared: the same file can run in a reporter's draft and on the front page. A reporter may change
 a photo only when every story using it is one they may edit (workflow.can_edit), or when it is their own
 upload that no story uses yet; author portraits and photos of stories past the draft stage are the editors'.
-The photo library is the one part of this app that knows about stories: a photo is used by a story through
-articles.Caption.
+The photo library is the one part of this app that knows about stories: a photo is used by a story as its lead
+(articles.Caption) or placed in its text (articles.richtext.PHOTO_FIGURE).
 """
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,8 +21,9 @@ METADATA_FIELDS = {"alt_text": gettext_lazy("photo description"), "credit": gett
 
 
 def stories_using(photo: Photo):
-    """Every story that shows the photo, whatever its status."""
-    return Article.objects.filter(pk__in=Caption.objects.filter(photo=photo).values("article_id"))
+    """Every story that shows the photo, as its lead or in its text, whatever its status."""
+    return Article.objects.filter(Q(pk__in=Caption.objects.filter(photo=photo).values("article_id"))
+                                  | Q(body__contains=f'data-photo="{photo.pk}"'))
 
 
 def stories_placing(photo: Photo):

@@ -38,7 +38,7 @@ def published_article(db, section, author):
     article = factories.make_article(
         "Đại hội Đảng bộ tỉnh Bắc Kạn", section=section, authors=[author], status="published"
     )
-    factories.make_caption(article, text="Các đại biểu dự đại hội.", position=1, is_lead=False)
+    factories.place_photo(article, text="Các đại biểu dự đại hội.", after=1)
     return article
 
 

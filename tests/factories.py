@@ -73,9 +73,20 @@ def make_article(title=None, *, section=None, authors=(), status=Status.DRAFT, p
     return article
 
 
-def make_caption(article, photo=None, *, text="Chú thích ảnh.", position=0, is_lead=False, **fields) -> Caption:
-    return Caption.objects.create(article=article, photo=photo or make_photo(), text=text, position=position,
-                                  is_lead=is_lead, **fields)
+def make_caption(article, photo=None, *, text="Chú thích ảnh.", is_lead=True, **fields) -> Caption:
+    """The story's lead photo with its caption (other photos stand in the text: place_photo)."""
+    return Caption.objects.create(article=article, photo=photo or make_photo(), text=text, is_lead=is_lead, **fields)
+
+
+def place_photo(article, photo=None, *, text="Chú thích ảnh.", after=0):
+    """Put a library photo in the story's text after its `after`-th block, as the editor's widget does; the photo."""
+    from articles.rendering import place_after_blocks
+    from articles.richtext import photo_figure
+
+    photo = photo or make_photo()
+    article.body = place_after_blocks(article.body, [(after, photo_figure(photo.pk, text))])
+    article.save()
+    return photo
 
 
 def ensure_roles():

@@ -1,7 +1,8 @@
-"""The rows edited inside a story: bylines, captioned photos and correction notices."""
+"""The rows edited inside a story: bylines, the lead photo and correction notices."""
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.urls import reverse
 from django.utils.html import format_html, strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -53,14 +54,37 @@ class BylineInline(KnownChoicesInlineMixin, StoryInlineMixin, admin.TabularInlin
     fields = ["author", "role", "order"]
 
 
+class LeadPhotoForm(forms.ModelForm):
+    """The lead photo and its caption: every caption row of a story is its lead (other photos stand in the text)."""
+
+    class Meta:
+        model = Caption
+        fields = ["photo", "text"]
+        help_texts = {"photo": gettext_lazy("The photo above the story. Put other photos in the text with the photo "
+                                            "button of the body's editor.")}
+
+    def save(self, commit=True):
+        self.instance.is_lead = True
+        return super().save(commit)
+
+
 class CaptionInline(KnownChoicesInlineMixin, StoryInlineMixin, admin.TabularInline):
+    """The lead photo, chosen apart from the text; the body's editor places the others (its photo button)."""
+
     model = Caption
+    form = LeadPhotoForm
     formset = StoryRowsFormSet
     extra = 0
+    max_num = 1
     autocomplete_fields = ["photo"]
-    fields = ["thumbnail", "photo", "text", "position", "is_lead", "order"]
-    readonly_fields = ["thumbnail"]
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
+    fields = ["thumbnail", "photo", "text", "about_photo"]
+    readonly_fields = ["thumbnail", "about_photo"]
+    verbose_name = gettext_lazy("lead photo")
+    verbose_name_plural = gettext_lazy("lead photo")
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(is_lead=True)
 
     # The photo column itself is the picker, headed "ảnh": this one shows the chosen photo.
     @admin.display(description=gettext_lazy("preview of the photo"))
@@ -74,6 +98,16 @@ class CaptionInline(KnownChoicesInlineMixin, StoryInlineMixin, admin.TabularInli
             if missing else ""
         return format_html('<img class="nr-thumb" src="{}" alt="{}" width="120" loading="lazy">{}',
                            photo.image.url, photo.alt_text, warning)
+
+    # Alt text and credit belong to the photo in the library (one photo, many stories): shown here, edited there.
+    @admin.display(description=gettext_lazy("description and credit"))
+    def about_photo(self, caption):
+        if not caption.pk or not caption.photo_id:
+            return "—"
+        photo = caption.photo
+        return format_html('{}<br><span class="nr-credit">{}</span><br><a href="{}">{}</a>',
+                           photo.alt_text or "—", photo.credit or "—",
+                           reverse("admin:photos_photo_change", args=[photo.pk]), _("Edit in the photo library"))
 
 
 class CorrectionInline(admin.StackedInline):

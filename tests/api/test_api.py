@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Byline, Correction, Status, Tag
-from tests.factories import make_article, make_author, make_caption, make_photo, make_section
+from tests.factories import make_article, make_author, make_caption, make_photo, make_section, place_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +124,9 @@ def test_detail_has_body_bylines_photos_and_corrections(client, published_articl
                  text="Toàn cảnh.", is_lead=True)
     Correction.objects.create(article=published_article, text="Sửa tên đại biểu.")
     data = client.get(detail_url(published_article)).json()
-    assert data["body_html"] == "<p>Đoạn thứ nhất.</p><p>Đoạn thứ hai.</p>"
+    # The fixture's second photo stands in the text, after the first paragraph.
+    assert data["body_html"].startswith("<p>Đoạn thứ nhất.</p><figure data-photo=")
+    assert data["body_html"].endswith("<figcaption>Các đại biểu dự đại hội. Ảnh: Tòa soạn</figcaption></figure><p>Đoạn thứ hai.</p>")
     assert [p["caption"] for p in data["photos"]] == ["Toàn cảnh.", "Các đại biểu dự đại hội."]
     lead = data["photos"][0]
     assert lead["is_lead"] and lead["alt_text"] == "Hội trường" and lead["credit"] == "Ảnh: Lý Minh"
@@ -242,12 +244,13 @@ def test_list_costs_no_more_queries_than_the_html_section_page(client, section, 
 
 
 def test_detail_reads_a_fixed_number_of_queries(client, published_article):
-    """The detail costs the same with one photo or five, with or without corrections."""
+    """The detail costs the same with one photo in the text or five and a lead photo, with or without corrections."""
+    make_caption(published_article)
     first = cold_queries(client, detail_url(published_article))
     for _ in range(4):
-        make_caption(published_article)
+        place_photo(published_article, after=1)
     Correction.objects.create(article=published_article, text="Đính chính.")
-    assert cold_queries(client, detail_url(published_article)) == first == 6
+    assert cold_queries(client, detail_url(published_article)) == first == 8  # 6, and two for the photos in the text
 
 
 def test_bylines_carry_their_roles_and_two_roles_list_a_story_once(client, section, author):
@@ -308,7 +311,7 @@ def test_photos_placed_in_the_text_are_listed_and_shown_in_the_body(client, sect
     story = make_article("Mùa vàng", section=section, status=Status.PUBLISHED, body=body)
     data = client.get(detail_url(story)).json()
     [placed] = data["photos"]
-    assert placed["in_body"] and placed["position"] is None and placed["caption"] == "Mùa lúa chín."
+    assert placed["in_body"] and "position" not in placed and placed["caption"] == "Mùa lúa chín."
     assert placed["credit"] == "Ảnh: Lý Minh" and placed["renditions"]
     assert 'alt="Ruộng bậc thang"' in data["body_html"]
     assert "Mùa lúa chín. Ảnh: Lý Minh</figcaption>" in data["body_html"]

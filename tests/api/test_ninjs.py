@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Byline, Correction, Status, Tag
-from tests.factories import make_article, make_author, make_caption, make_photo
+from tests.factories import make_article, make_author, make_caption, make_photo, place_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +41,7 @@ def test_full_story_is_valid_ninjs_with_people_subjects_and_photos(client, secti
     story.tags.add(Tag.objects.create(name="Cầu đường"))
     make_caption(story, photo=make_photo(alt_text="Cây cầu mới", credit="Ảnh: Hà Linh"), text="Cầu mới.",
                  is_lead=True)
-    make_caption(story, photo=make_photo(alt_text="Người dân", credit="Ảnh: Nông Vui"), text="Người dân qua cầu.",
-                 position=1)
+    place_photo(story, make_photo(alt_text="Người dân", credit="Ảnh: Nông Vui"), text="Người dân qua cầu.", after=1)
     Correction.objects.create(article=story, text="Sửa chiều dài cầu.")
     document = ninjs_of(client, story)
     validate(document)

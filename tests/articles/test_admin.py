@@ -16,7 +16,7 @@ from articles import workflow
 from articles.models import Article, Author, Byline, Correction, Status, Transition
 from articles.roles import EDITOR, REPORTER
 from tests.articles.adminforms import admin_form_data
-from tests.factories import make_article, make_author, make_caption, make_photo, make_section, make_user
+from tests.factories import make_article, make_author, make_caption, make_photo, make_section, make_user, place_photo
 
 
 def change_url(article):
@@ -337,7 +337,7 @@ def test_filters_and_quick_views(client, editor, reporter, other_reporter, secti
 def test_preview_renders_draft_with_public_template_never_cached(client, reporter, section):
     """Staff preview of a draft uses the public template, is never cached and tells robots not to index."""
     article = story(reporter, section)
-    make_caption(article, text="Ảnh hiện trường.", position=1)
+    place_photo(article, text="Ảnh hiện trường.", after=1)
     client.force_login(reporter)
     response = client.get(reverse("admin:articles_article_preview", args=[article.pk]))
     assert response.status_code == 200
@@ -666,12 +666,15 @@ def test_bylined_reporter_edits_a_story_someone_else_created(client, reporter, e
 
 def test_change_form_queries_do_not_grow_with_bylines_and_photos(client, editor, section,
                                                                  django_assert_num_queries):
-    """The story form costs the same queries with one byline and photo as with six of each."""
+    """The story form costs the same queries with one byline, lead photo and photo in the text as with six bylines
+    and five photos in the text."""
     small = make_article("Một tác giả", section=section, authors=[make_author()])
     make_caption(small, make_photo(), is_lead=True)
+    place_photo(small)
     big = make_article("Sáu tác giả", section=section, authors=[make_author() for _ in range(6)])
-    for position in range(6):
-        make_caption(big, make_photo(), position=position, is_lead=position == 0)
+    make_caption(big, make_photo(), is_lead=True)
+    for after in range(5):
+        place_photo(big, after=after)
     client.force_login(editor)
     client.get(change_url(small))  # warm the per-process caches (content types, site state)
     with CaptureQueriesContext(connection) as one:

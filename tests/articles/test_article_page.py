@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from articles.models import Status
 from mostread import ranking
-from tests.factories import make_article, make_author, make_caption, make_photo
+from tests.factories import make_article, make_author, make_caption, make_photo, place_photo
 from tests.pagetext import figures, visible_text
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def test_page_shows_kicker_title_sapo_date_bylines(client, section):
     assert text.index("Nông Vui") < text.index("Hoàng Nam")
 
 
-def test_photos_stand_at_their_positions_with_caption_and_credit(client, section):
+def test_photos_stand_where_they_were_placed_with_caption_and_credit(client, section):
     """The lead photo is above the body; an inline photo follows the paragraph it was placed after."""
     article = make_article(
         section=section, status=Status.PUBLISHED,
@@ -35,8 +35,8 @@ def test_photos_stand_at_their_positions_with_caption_and_credit(client, section
     )
     make_caption(article, make_photo(alt_text="Toàn cảnh hội nghị", credit="Ảnh: Nông Vui"),
                  text="Chú thích ảnh đầu bài.", is_lead=True)
-    make_caption(article, make_photo(alt_text="Đại biểu phát biểu", credit="Ảnh: TTXVN"),
-                 text="Chú thích ảnh giữa bài.", position=2)
+    place_photo(article, make_photo(alt_text="Đại biểu phát biểu", credit="Ảnh: TTXVN"),
+                text="Chú thích ảnh giữa bài.", after=2)
     html = client.get(article.get_absolute_url()).content.decode()
     text = visible_text(html)
     assert text.index("Chú thích ảnh đầu bài.") < text.index("Đoạn một của bài.")
@@ -78,14 +78,16 @@ def test_article_page_queries_do_not_grow_with_photos_and_bylines(client, sectio
     """Ten bylines and ten photos cost no more queries than one of each."""
     article = make_article(section=section, status=Status.PUBLISHED,
                            authors=[make_author() for _ in range(10)], body="<p>a</p>" * 12)
-    for position in range(10):
-        make_caption(article, position=position, is_lead=position == 0)
+    make_caption(article, is_lead=True)
+    for after in range(9):
+        place_photo(article, after=after)
     for _ in range(8):
         make_article(section=section, status=Status.PUBLISHED)  # related stories
     url = article.get_absolute_url()
     client.get("/robots.txt")  # the site state (menu, next scheduled time) is read once per content change
     ranking.ranking_ids()  # the most-read list is recomputed once per NEWSROOM_MOST_READ_SECONDS, not per page
-    with django_assert_max_num_queries(6):
+    # The photos placed in the text are read apart from the story (the photos, their renditions): two queries.
+    with django_assert_max_num_queries(8):
         assert client.get(url).status_code == 200
 
 

@@ -96,7 +96,7 @@ def test_byline_caption_and_author_changes_invalidate(client, published_article,
     author.name = "Nông Vui (sửa tên)"
     author.save()
     assert "Nông Vui (sửa tên)" in parse_html(client.get(url).content).text
-    make_caption(published_article, text="Chú thích mới thêm.", position=2)
+    make_caption(published_article, text="Chú thích mới thêm.")
     assert "Chú thích mới thêm." in parse_html(client.get(url).content).text
 
 

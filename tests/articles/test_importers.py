@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from PIL import Image
 
-from articles import importers
+from articles import importers, richtext
 from articles.models import Article, Author, Caption, Status, Transition
 from photos.models import Photo
 from tests.pagetext import visible_text
@@ -35,7 +35,7 @@ def test_import_creates_a_published_story_with_sapo_caption_and_byline():
     assert article.section.name == "Kinh tế"
     assert [b.author.name for b in article.bylines.all()] == ["Hà Linh"]
     caption = article.captions.get()
-    assert caption.is_lead and caption.position == 0
+    assert caption.is_lead
     assert caption.text == "Máy gặt đập liên hợp làm việc trên cánh đồng xã Thanh Mai."
     assert caption.photo.alt_text == caption.text
     assert caption.photo.credit == "Ảnh minh họa" and caption.photo.is_placeholder  # not the byline's: nobody took it
@@ -141,12 +141,46 @@ def test_fake_image_stops_the_import(tmp_path):
 
 @pytest.mark.django_db
 def test_imported_story_renders_like_the_paper(client):
-    """The imported story's page shows sapo once, the caption once beside its photo, the byline, no 'Xem thêm' as body."""
+    """The imported story's page shows sapo once, the caption once beside its photo (in the text: it followed the
+    first paragraph), the byline, no 'Xem thêm' as body."""
     run_import(DEMO / "03-duong-ba-be.txt", "--status", "published")
     article = Article.objects.get()
     text = visible_text(client.get(article.get_absolute_url()).content.decode())
     assert text.count(article.sapo) == 1
-    caption = article.captions.get()
-    assert text.count(caption.text) == 1
+    assert not article.captions.exists()
+    [(photo_id, caption)] = richtext.PHOTO_FIGURE.findall(article.body)
+    assert Photo.objects.filter(pk=photo_id).exists()
+    assert text.count(caption) == 1
     assert "Đức Toàn" in text
-    assert text.index(caption.text) > text.index("Theo Ban quản lý dự án")  # placed after paragraph 1
+    assert text.index("Theo Ban quản lý dự án") < text.index(caption) < text.index("Khó khăn lớn nhất")
+
+
+@pytest.mark.django_db
+def test_photos_after_the_lead_stand_in_the_text_where_the_file_put_them(tmp_path):
+    """The first caption before any paragraph is the lead photo, chosen apart; each other caption becomes its photo
+    placed in the body after the paragraph it followed, as the editor's widget writes it; importing the file again
+    places the same photos again (no new photo), and a caption dropped from the file leaves the text."""
+    path = tmp_path / "cau-moi.txt"
+    lines = ["Cầu mới ở bản Nà Phặc", "", "Ảnh cây cầu.", "Ảnh cây cầu.", "", "Đoạn một.", "", "Đoạn hai.", "",
+             "Người dân qua cầu.", "Người dân qua cầu.", "", "Đoạn ba.", "", "Ảnh cuối & đẹp.", "Ảnh cuối & đẹp.", ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    run_import(path)
+    article = Article.objects.get()
+    lead = article.captions.get()
+    assert lead.is_lead and lead.text == "Ảnh cây cầu."
+    placed = richtext.PHOTO_FIGURE.findall(article.body)
+    assert [text for _id, text in placed] == ["Người dân qua cầu.", "Ảnh cuối &amp; đẹp."]
+    first, last = (int(photo_id) for photo_id, _text in placed)
+    assert article.body == (f"<p>Đoạn một.</p><p>Đoạn hai.</p>{richtext.photo_figure(first, 'Người dân qua cầu.')}"
+                            f"<p>Đoạn ba.</p>{richtext.photo_figure(last, 'Ảnh cuối & đẹp.')}")
+    assert richtext.sanitize_html(article.body) == article.body
+    photos = set(Photo.objects.values_list("pk", flat=True))
+    assert photos == {lead.photo_id, first, last}
+
+    path.write_text("\n".join(lines[:-4]).replace("Đoạn ba.", "Đoạn ba, sửa lại."), encoding="utf-8")
+    run_import(path)
+    article.refresh_from_db()
+    assert article.captions.get().photo_id == lead.photo_id
+    assert article.body == (f"<p>Đoạn một.</p><p>Đoạn hai.</p>{richtext.photo_figure(first, 'Người dân qua cầu.')}"
+                            "<p>Đoạn ba, sửa lại.</p>")
+    assert set(Photo.objects.values_list("pk", flat=True)) == photos  # the dropped photo stays in the library

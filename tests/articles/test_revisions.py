@@ -194,8 +194,36 @@ def test_restored_bylines_and_captions_keep_every_stored_field(section):
     assert (byline.pk, byline.article, byline.author_id, byline.order, byline.role) == (
         None, article, 3, 2, BylineRole.PHOTOS)
     assert old_byline.role == BylineRole.WRITER
-    stored_caption = {"id": 5, "article_id": 99, "photo_id": 6, "text": "Hồ Ba Bể", "position": 3, "is_lead": True,
-                      "order": 1}
+    stored_caption = {"id": 5, "article_id": 99, "photo_id": 6, "text": "Hồ Ba Bể", "is_lead": True, "order": 1}
     caption = revisions._restored_rows(Caption, [stored_caption], article=article)[0]
     assert {name: getattr(caption, name) for name in stored_caption} == {**stored_caption, "id": None,
                                                                         "article_id": article.pk}
+
+
+def test_a_revision_from_before_photos_stood_in_the_text_restores_them_there(editor, section):
+    """A revision saved when captions carried a paragraph number (before migration 0012) restores its lead photo as
+    the lead and its other photos as figures in the text after that paragraph, as the migration placed them."""
+    import json
+
+    from articles.models import Caption
+    from articles.richtext import photo_figure
+    from tests.factories import make_caption, make_photo
+
+    article = make_article("Chợ phiên", section=section, body="<p>Một.</p><p>Hai.</p>", status=Status.PUBLISHED)
+    lead, inside = make_photo(), make_photo()
+    with reversion.create_revision():
+        make_caption(article, lead, text="Ảnh đầu.")
+        old = make_caption(article, inside, text="Giữa bài.", is_lead=False)
+        reversion.add_to_revision(Article.objects.get(pk=article.pk))
+    saved = Version.objects.get_for_object(article).get()
+    stored = Version.objects.get_for_object(old).get()
+    data = json.loads(stored.serialized_data)
+    data[0]["fields"]["position"] = 1  # as the caption was stored then
+    Version.objects.filter(pk=stored.pk).update(serialized_data=json.dumps(data))
+    Caption.objects.filter(article=article).delete()
+    Article.objects.filter(pk=article.pk).update(body="<p>Khác.</p>")
+
+    restored = revisions.article_restore(article=Article.objects.get(pk=article.pk), version=saved, by=editor)
+    restored.refresh_from_db()
+    assert restored.body == "<p>Một.</p>" + photo_figure(inside.pk, "Giữa bài.") + "<p>Hai.</p>"
+    assert list(restored.captions.values_list("photo_id", "text", "is_lead")) == [(lead.pk, "Ảnh đầu.", True)]

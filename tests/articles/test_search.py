@@ -284,17 +284,14 @@ def test_postgres_search_documents_keep_word_positions(db):
         assert cursor.fetchone()[0] == "'ba':2 'be':3 'ho':1"
 
 
-def test_migration_adds_captions_and_bylines_to_stored_stories(db):
-    """Migration 0010 folds stories saved before it with their captions, photo credits and byline names."""
-    from importlib import import_module
+def test_photos_in_the_text_are_found_by_caption_and_credit_and_follow_a_credit_change(client):
+    """A photo placed in the text is found by its caption (words of the body) and its credit; a new credit in the
+    photo library reaches the stories showing it."""
+    from tests.factories import make_photo, place_photo
 
-    from django.apps import apps
-
-    from tests.factories import make_author, make_caption, make_photo
-
-    story = published("Tin cũ", body="<p>Mưa.</p>", authors=[make_author("Hà Linh")])
-    make_caption(story, photo=make_photo(credit="Ảnh: TTXVN"), text="Bắc Kạn mùa mưa.")
-    Article.objects.filter(pk=story.pk).update(search_body="sapo cua bai viet mua")
-    import_module("articles.migrations.0010_search_everything").fold_everything(apps, None)
-    story.refresh_from_db()
-    assert story.search_body == "sapo cua bai viet mua bac kan mua mua anh ttxvn ha linh"
+    story = published("Chợ phiên", body="<p>Chợ họp sớm.</p>")
+    photo = place_photo(story, make_photo(credit="Ảnh: Triệu Thị Mây"), text="Phiên chợ Bằng Khẩu.", after=1)
+    assert titles(client, "bang khau") == ["Chợ phiên"] and titles(client, "trieu thi may") == ["Chợ phiên"]
+    photo.credit = "Ảnh: Hoàng Nam"
+    photo.save()
+    assert titles(client, "hoang nam") == ["Chợ phiên"] and titles(client, "trieu thi may") == []

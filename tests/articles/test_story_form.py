@@ -74,7 +74,7 @@ def test_every_input_of_the_story_form_has_a_name_and_no_dangling_description(cl
     """Inline rows (bylines, photos), the split publish time and the rest: each control is labelled, and each
     aria-describedby names an element of the page."""
     article = story(reporter, section)
-    make_caption(article, text="Cầu treo.", position=1)
+    make_caption(article, text="Cầu treo.")
     for url in [change_url(article), reverse("admin:articles_article_add")]:
         page = client_for(editor).get(url).content.decode()
         found = controls_of(page)
@@ -151,3 +151,28 @@ def test_a_closed_form_stops_warning_the_others_at_once(editor, reporter, sectio
     response = client_for(other).post(url, {"roi": "1"})
     assert response.status_code == 204
     assert presence.others_editing(article.pk, editor) == []
+
+
+def test_the_story_form_chooses_only_the_lead_photo(client, reporter, section):
+    """The photo rows of the form are the lead photo alone, with its caption, description and credit shown; a photo
+    chosen there is saved as the lead; the form offers no paragraph number (other photos go in the text)."""
+    from articles.models import Caption
+    from tests.factories import make_photo, place_photo
+
+    article = story(reporter, section, body="<p>Một.</p>")
+    place_photo(article, make_photo(), text="Trong bài.", after=1)
+    photo = make_photo(alt_text="Cầu treo Nậm Cắt", credit="Ảnh: Nông Vui", uploaded_by=reporter)
+    reporter_client = client_for(reporter)
+    response = reporter_client.get(change_url(article))
+    page = response.content.decode()
+    assert 'name="captions-MAX_NUM_FORMS" value="1"' in page
+    assert "position" not in page and "captions-0-is_lead" not in page
+    data = admin_form_data(response)
+    data.update({"captions-TOTAL_FORMS": "1", "captions-0-photo": str(photo.pk), "captions-0-text": "Cầu mới.",
+                 "captions-0-article": str(article.pk)})
+    response = reporter_client.post(change_url(article), data)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    lead = Caption.objects.get(article=article)
+    assert (lead.photo, lead.text, lead.is_lead) == (photo, "Cầu mới.", True)
+    page = reporter_client.get(change_url(article)).content.decode()
+    assert "Cầu treo Nậm Cắt" in page and "Ảnh: Nông Vui" in page

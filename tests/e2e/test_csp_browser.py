@@ -3,7 +3,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article, Status
-from tests.factories import make_article, make_author, make_caption, make_section, make_user
+from tests.factories import make_article, make_author, make_caption, make_section, make_user, place_photo
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -44,8 +44,8 @@ def newsroom(transactional_db):
     writer = make_author("Nông Vui", bio="Phóng viên thường trú tại Ba Bể.")
     story = make_article("Đại hội Đảng bộ tỉnh Bắc Kạn", section=section, authors=[writer], status=Status.PUBLISHED,
                          body='<p>Đoạn một <a href="https://backan.gov.vn">liên kết</a>.</p><p>Đoạn hai.</p>')
-    make_caption(story, text="Các đại biểu dự đại hội.", position=0, is_lead=True)
-    make_caption(story, text="Quang cảnh hội trường.", position=1)
+    make_caption(story, text="Các đại biểu dự đại hội.", is_lead=True)
+    place_photo(story, text="Quang cảnh hội trường.", after=1)
     make_user("bientap", superuser=True, password=PASSWORD)
     return {"section": section, "writer": writer, "story": story}
 

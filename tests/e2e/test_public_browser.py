@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Correction, Status
-from tests.factories import make_article, make_author, make_caption, make_photo, make_section
+from tests.factories import make_article, make_author, make_caption, make_photo, make_section, place_photo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +23,7 @@ def newsroom(transactional_db):
     )
     make_caption(story, photo=make_photo(alt_text="Quang cảnh đại hội", width=1200, height=800),
                  text="Các đại biểu biểu quyết.", is_lead=True)
-    make_caption(story, photo=make_photo(alt_text="Đại biểu phát biểu"), text="Phát biểu tại đại hội.", position=2)
+    place_photo(story, make_photo(alt_text="Đại biểu phát biểu"), text="Phát biểu tại đại hội.", after=2)
     Correction.objects.create(article=story, text="Sửa số đại biểu dự đại hội.")
     for n in range(6):
         make_article(f"Giá nông sản tuần {n}", section=economy, status=Status.PUBLISHED,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from articles.models import Status
 from articles.roles import EDITOR
 from tests.e2e.test_workflow_browser import PASSWORD, sign_in
-from tests.factories import make_article, make_caption, make_photo, make_section, make_user
+from tests.factories import make_article, make_caption, make_photo, make_section, make_user, place_photo
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -56,10 +56,9 @@ def newsroom(reporter_vui):
     other_editor.groups.set(Group.objects.filter(name=EDITOR.group))
     section = make_section("Xã hội")
     draft = make_article(LONG_TITLE, section=section, authors=[author], created_by=reporter)
-    for order in range(2):
-        photo = make_photo(alt_text=f"Cầu treo bản Nậm Cắt, góc {order + 1}", credit="Ảnh: Nông Vui")
-        make_caption(draft, photo, text="Cây cầu treo mới bắc qua suối Nậm Cắt, nhìn từ đầu bản phía đông.",
-                     position=order, order=order, is_lead=order == 0)
+    photos = [make_photo(alt_text=f"Cầu treo bản Nậm Cắt, góc {n + 1}", credit="Ảnh: Nông Vui") for n in range(2)]
+    make_caption(draft, photos[0], text="Cây cầu treo mới bắc qua suối Nậm Cắt, nhìn từ đầu bản phía đông.")
+    place_photo(draft, photos[1], text="Người dân qua cầu treo mới.", after=1)
     waiting = make_article(LONG_TITLE + " (chờ duyệt)", section=section, authors=[author], created_by=reporter,
                            status=Status.REVIEW)
     return {"reporter": reporter, "editor": editor, "draft": draft, "waiting": waiting}

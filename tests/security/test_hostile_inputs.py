@@ -325,9 +325,10 @@ def run_story_part(case, fx):
     article = factories.make_article("Bài có ảnh và đính chính", section=fx.section, status=Status.PUBLISHED)
     kind, field = case.target.split(".")
     if kind == "caption":
-        factories.make_caption(article, text=case.payload, position=1)
+        factories.make_caption(article, text=case.payload, is_lead=True)  # the lead photo's
+        factories.place_photo(article, text=case.payload, after=1)  # a photo's in the text
     elif kind == "photo":
-        factories.make_caption(article, factories.make_photo(**{field: case.payload}), position=0, is_lead=True)
+        factories.make_caption(article, factories.make_photo(**{field: case.payload}), is_lead=True)
     else:
         article.corrections.create(text=case.payload)
     check_story_everywhere(fx.client, fx.admin_client, article)

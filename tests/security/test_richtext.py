@@ -198,7 +198,7 @@ def test_public_page_shows_plain_text_fields_as_text(client, section):
         kicker="Tít phụ " + PLAIN_TEXT_ATTACK, sapo="Sapo " + PLAIN_TEXT_ATTACK, body=HOSTILE_BODY,
     )
     photo = factories.make_photo(alt_text="Alt " + PLAIN_TEXT_ATTACK, credit="Ảnh: " + PLAIN_TEXT_ATTACK)
-    factories.make_caption(article, photo, text="Chú thích " + PLAIN_TEXT_ATTACK, position=1)
+    factories.place_photo(article, photo, text="Chú thích " + PLAIN_TEXT_ATTACK, after=1)
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert response_script_problems(response) == []

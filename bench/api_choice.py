@@ -88,7 +88,6 @@ def drf_urlpatterns():
         alt_text = serializers.CharField(source="photo.alt_text")
         credit = serializers.CharField(source="photo.credit")
         is_lead = serializers.BooleanField()
-        position = serializers.IntegerField()
         width = serializers.IntegerField(source="photo.width")
         height = serializers.IntegerField(source="photo.height")
         renditions = serializers.SerializerMethodField()

@@ -12,6 +12,7 @@ end on a sample: NFC text, sanitised body, slug, and the accent-folded search_ti
 data with no editor behind it, and a transition log of 100,000 system entries would only slow seeding.
 """
 import argparse
+import functools
 import hashlib
 import io
 import json
@@ -89,14 +90,14 @@ class TextPool:
         return self.normalize(t[0].upper() + t[1:])
 
     def story_text(self):
-        """(kicker, sapo, body, folded search_body) for one story."""
+        """(kicker, sapo, body, folded parts of its search_body: kicker, sapo, each paragraph) for one story."""
         r = self.rng
         kicker = r.choice(self.v.KICKERS) if r.random() < 0.3 else ""
         sapo = self.normalize(" ".join(self._sentence() for _ in range(2)))
         picks = r.sample(range(len(self.paragraphs)), r.randint(4, 8))
         body = "".join(f"<p>{self.paragraphs[i]}</p>" for i in picks)
         folded = [self.fold(kicker), self.fold(sapo)] + [self.folded_paragraphs[i] for i in picks]
-        return kicker, sapo, body, " ".join(part for part in folded if part), len(picks)
+        return kicker, sapo, body, folded, len(picks)
 
 
 def make_image_files(rng, count=12):
@@ -186,6 +187,7 @@ def seed(stories, *, seed_value=7, quiet=False):
     started = time.monotonic()
     rng = random.Random(seed_value)
     pool = TextPool(rng)
+    fold_once = functools.lru_cache(maxsize=None)(text.fold)  # captions and credits come from short lists
     empty_content(connection)
     editor = bench_editor()
     say("emptied content tables")
@@ -214,7 +216,8 @@ def seed(stories, *, seed_value=7, quiet=False):
         batch = []
         extras = []
         for index in range(start, min(start + BATCH, stories)):
-            kicker, sapo, body, search_body, paragraphs = pool.story_text()
+            kicker, sapo, body, folded_parts, paragraphs = pool.story_text()
+            search_body = " ".join(part for part in folded_parts if part)
             title = pool.title(index, rare=(index % rare_every == 3))
             roll = rng.random()
             if roll < 0.955:
@@ -236,11 +239,11 @@ def seed(stories, *, seed_value=7, quiet=False):
                 is_featured=rng.random() < 0.01, created_by=editor, last_edited_by=editor,
                 search_title=text.fold(title), search_body=search_body,
             ))
-            extras.append(paragraphs)
+            extras.append((paragraphs, folded_parts))
         with transaction.atomic():
             # Photos first: a story shows its photos but the lead in its text (richtext.photo_figure), by id.
             photos, photo_specs = [], []
-            for article, paragraphs in zip(batch, extras):
+            for article, (paragraphs, _parts) in zip(batch, extras):
                 for _ in range(rng.choice([0, 1, 1, 2, 2, 3, 4, 5])):
                     f = rng.choice(image_files)
                     photos.append(Photo(
@@ -259,18 +262,24 @@ def seed(stories, *, seed_value=7, quiet=False):
                 else:
                     in_text.setdefault(id(article), []).append((photo, words))
                 seen.add(id(article))
-            for article, paragraphs in zip(batch, extras):
-                placed = [(rng.randint(1, paragraphs), richtext.photo_figure(photo.pk, caption), photo, caption)
-                          for photo, caption in in_text.get(id(article), [])]
+            for article, (paragraphs, folded_parts) in zip(batch, extras):
+                placed = [(rng.randint(1, paragraphs), photo, caption) for photo, caption in in_text.get(id(article), [])]
                 if placed:
-                    article.body = place_after_blocks(article.body, [(n, markup) for n, markup, _p, _c in placed])
-                    # The figures' captions are words of the body, and their credits are searched too (story_text).
-                    by_place = sorted(placed, key=lambda p: p[0])  # place_after_blocks keeps ties in order
-                    article.search_body = text.fold_story(article.kicker, article.sapo, article.body,
-                                                          *[photo.credit for _n, _m, photo, _c in by_place])
+                    article.body = place_after_blocks(
+                        article.body, [(n, richtext.photo_figure(photo.pk, caption)) for n, photo, caption in placed])
+                    # As story_text folds it: each figure's caption is words of the body where it stands, and the
+                    # credits of the photos in the text follow in reading order (ties keep their order).
+                    after = {}
+                    for n, _photo, caption in placed:
+                        after.setdefault(n, []).append(fold_once(caption))
+                    head, paragraph_parts = folded_parts[:2], folded_parts[2:]
+                    parts = head + [part for number, paragraph in enumerate(paragraph_parts, start=1)
+                                    for part in (paragraph, *after.get(number, []))]
+                    parts += [fold_once(photo.credit) for _n, photo, _c in sorted(placed, key=lambda p: p[0])]
+                    article.search_body = " ".join(part for part in parts if part)
             Article.objects.bulk_create(batch)
             bylines, tag_links, corrections = [], [], []
-            for article, paragraphs in zip(batch, extras):
+            for article in batch:
                 for order, author in enumerate(rng.sample(authors, rng.choice([1, 1, 1, 2, 2, 3]))):
                     bylines.append(Byline(article=article, author=author, order=order))
                 for tag in rng.sample(tags, rng.choice([0, 0, 1, 1, 2, 3])):

@@ -56,22 +56,25 @@ def captions_into_body(apps, schema_editor):
         for article_id, name in Byline.objects.filter(article_id__in=chunk).order_by("order", "id").values_list(
                 "article_id", "author__name"):
             names.setdefault(article_id, []).append(name)
-        gone = []
+        gone, moved_here = [], set()
         for pk in chunk:
             story, others = stories[pk], [c for c in captions.get(pk, []) if not c["is_lead"]]
-            # Unchanged stories keep their version (an F() of itself: one bulk_update writes them all).
-            story.version = F("version") + (1 if others else 0)
             if others:
                 story.body = place_after_blocks(
                     story.body, [(c["position"], photo_figure(c["photo_id"], c["text"])) for c in others])
                 gone += [c["id"] for c in others]
+                moved_here.add(pk)
         credits = dict(Photo.objects.filter(
             pk__in={i for story in stories.values() for i in placed_ids(story.body)}).values_list("pk", "credit"))
         for pk in chunk:
             story, rows = stories[pk], captions.get(pk, [])
             lead_words = [w for c in rows if c["is_lead"] for w in (c["text"], c["photo__credit"]) if w]
-            story.search_body = refold(story, lead_words, credits, names.get(pk, []))
-        Article.objects.bulk_update(stories.values(), ["body", "search_body", "version"])
+            folded = refold(story, lead_words, credits, names.get(pk, []))
+            # One UPDATE per changed story: a bulk_update's CASE over hundreds of long bodies is far slower.
+            if pk in moved_here:
+                Article.objects.filter(pk=pk).update(body=story.body, search_body=folded, version=F("version") + 1)
+            elif folded != story.search_body:
+                Article.objects.filter(pk=pk).update(search_body=folded)
         Caption.objects.filter(pk__in=gone).delete()
 
 

@@ -105,7 +105,7 @@ def newsroom_targets(simulated):
     add("Hit ratio under a simulated newsroom", f"{hr['ratio']:.1%}", ">= 95%", hr["ratio"] is not None and hr["ratio"] >= 0.95,
         f"{hr['from_cache']:,} of {hr['responses']:,} responses hit/stale (miss {c['miss']:,}, no header {c['none']:,}, "
         f"errors {c['bad']:,}); {simulated['stories']:,} stories, Zipf s={hr['zipf_s']}, {hr['seconds']} s at "
-        f"{hr['load']['rps']:.0f} req/s, " + ", ".join(f"{n} {k}s" for k, n in sorted(kinds.items()))
+        f"{hr['load']['rps']:.0f} req/s, " + ", ".join(_count(n, k) for k, n in sorted(kinds.items()))
         + f" (one every {hr['edit_every']:g} s)")
     kept = simulated["retention"]
     for group, label, bound in (("other_sections", "other sections", 0.99), ("same_section", "the same section", None)):
@@ -117,6 +117,10 @@ def newsroom_targets(simulated):
             f"{g['still_cached']:,} of {g['cached_before']:,} cached story pages"
             + ("" if bound else "; no bound: the issue sets one for other sections only"))
     return out
+
+
+def _count(n, noun):
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}{'es' if noun.endswith('sh') else 's'}"
 
 
 def _exact_below():
@@ -188,6 +192,9 @@ def newsroom_lines(simulated):
     load, c = hr["load"], hr["load"]["cache"]
     pub = kept["published"]
     other, same = kept["other_sections"], kept["same_section"]
+    renders = simulated.get("renders") or {}
+    rendered = (f" Every public story was given its stored render first ({renders['rendered']:,} in {renders['seconds']} s), "
+                "as a live site has them." if renders.get("available") else "")
     lines = [
         f"## Simulated newsroom ({simulated['stories']:,} stories, database `{simulated['database']}`, seeded afresh)",
         "",
@@ -198,7 +205,7 @@ def newsroom_lines(simulated):
         f"{hr['connections']} connections for {hr['seconds']} s after one request to every page (a cache in its "
         f"steady state). The desk (bench/editor.py, its own process, same database and Redis) made one change every "
         f"{hr['edit_every']:g} s through the site's code: edits as the story admin saves them (article_changed), "
-        "publishes through articles/workflow.py.",
+        "publishes through articles/workflow.py." + rendered,
         "",
         f"| Hit ratio | responses | hit | stale | miss | no header | errors | req/s | p95 ms |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -330,14 +337,19 @@ def markdown(result):
     rendered = (result.get("probe_notes") or {}).get("renders") or {}
     if rendered.get("available"):
         lines.append(f"Stored renders (prerender): {rendered['rendered']:,} stories rendered before the load "
-                     f"({rendered['asked']:,} asked for: the measured story and the first "
+                     f"({rendered['asked']:,} asked for: every story of a small database, else the measured story and the first "
                      f"{rendered['cold_urls_rendered']:,} of the cold runs' list), in {rendered['seconds']} s.")
-        for table, label in ((pages, "page cache on"), (result.get("cold") or {}, "page cache off")):
-            entry = table.get("article_cold") or {}
-            if "within_rendered" in entry:
-                lines.append(f"New-story run ({label}): {entry['stories_asked']:,} stories asked for, "
-                             + ("all with a stored render." if entry["within_rendered"] else
-                                "past the rendered ones: the rest rendered and stored their render on first read."))
+        entry = pages.get("article_cold") or {}
+        if "within_rendered" in entry:
+            lines.append(f"New-story run with the page cache on: {entry['stories_asked']:,} stories asked for, "
+                         + ("all with a stored render." if entry["within_rendered"] else
+                            f"past the {rendered['cold_urls_rendered']:,} rendered ones: the others rendered and "
+                            "stored their render on first read (slower than a cold page of a rendered story)."))
+        entry = (result.get("cold") or {}).get("article_cold") or {}
+        if "round_rendered" in entry:
+            lines.append(f"New-story run with the page cache off: {entry['stories_asked']:,} requests going round the "
+                         f"{entry['round_rendered']:,} rendered stories (no page is stored, so a story asked again "
+                         "is as cold as the first time).")
     cold = pages.get("article_cold") or {}
     if "all_misses" in cold:
         lines.append(f"Cold article run: {'every request was a distinct story (all cache misses)' if cold['all_misses'] else 'the list of distinct stories ran out, so some requests were cache hits'}.")

@@ -229,6 +229,16 @@ def newsroom_lines(simulated):
         f" ({_share(same['share'])}). Answers after the publish: "
         + ", ".join(f"{k} {v:,}" for k, v in sorted(kept["answers_after"].items())) + ".",
     ]
+    if "within_page_lifetime" in kept:
+        lines[-1] += (f" The longest time from a page stored to its check: {kept['longest_stored_to_checked']} s, "
+                      + ("within" if kept["within_page_lifetime"] else "PAST")
+                      + f" the pages' lifetime ({kept['page_cache_seconds']} s)"
+                      + ("." if kept["within_page_lifetime"] else
+                         ": a page that missed may have expired rather than been purged."))
+    lines.append("")
+    lines.append("Each experiment ran on a cache of its own (a key prefix of its own for the servers and the desk), "
+                 "so no page stored by one reached its lifetime in the middle of the other; the hit ratio counts what "
+                 "the changes purge, not pages expiring.")
     return lines
 
 

@@ -53,11 +53,7 @@ class PageMeta:
 
     @property
     def full_title(self):
-        """The <title>: the page's own title, then the paper's name."""
-        name = paper_name()
-        if name in self.title:
-            return self.title
-        return f"{self.title} - {name}"
+        return title_with_paper(self.title, paper_name())
 
     @property
     def canonical(self):
@@ -70,6 +66,11 @@ class PageMeta:
     @property
     def json_ld(self):
         return render_json_ld(self.structured_data) if self.structured_data else ""
+
+
+def title_with_paper(title: str, name: str) -> str:
+    """The <title>: the page's own title, then the paper's name (once)."""
+    return title if name in title else f"{title} - {name}"
 
 
 def render_json_ld(data) -> str:
@@ -129,8 +130,12 @@ def _person(byline):
     return {"@type": "Person", "name": byline.author.name, "url": absolute(byline.author.get_absolute_url())}
 
 
-def article_structured_data(article, *, lead_caption, bylines, corrections, photos):
-    """schema.org NewsArticle (with breadcrumbs) for one story."""
+def article_structured_data(article, *, lead_caption, bylines, corrections, photos, paper=None):
+    """schema.org NewsArticle (with breadcrumbs) for one story.
+
+    `paper` stands in for the paper (its name and the publisher) when given: prerender/ stores the story's
+    JSON-LD with marks there and puts the masthead's current values in when it serves the page.
+    """
     section_url = article.section.get_absolute_url()
     news = {
         "@type": "NewsArticle",
@@ -144,8 +149,8 @@ def article_structured_data(article, *, lead_caption, bylines, corrections, phot
         "dateModified": _iso(article_modified(article)),
         # Writers are the authors; whoever took the photos, filmed, drew or translated is a contributor.
         "author": [_person(b) for b in credits.writers(bylines)]
-        or [{"@type": "Organization", "name": paper_name()}],
-        "publisher": publisher(),
+        or [{"@type": "Organization", "name": paper["name"] if paper else paper_name()}],
+        "publisher": paper["publisher"] if paper else publisher(),
     }
     contributors = credits.contributors(bylines)
     if contributors:

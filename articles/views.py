@@ -15,6 +15,8 @@ from django.views.decorators.http import require_safe
 
 from photos.models import Photo
 from photos.renditions import with_renditions
+from prerender import reads as prerender_reads
+from prerender import shell
 
 from . import cachekeys, related, seo
 from . import search as story_search
@@ -62,17 +64,21 @@ def for_teasers(queryset):
 
 
 def shows_teasers(request, stories):
-    """The page shows these teasers (each story and its lead photo)."""
+    """The page shows these teasers (each story and its lead photo, as their stored render says)."""
     for story in stories:
-        shows(request, *cachekeys.teaser_keys(story))
+        shows(request, *story.teaser_keys)
 
 
 def _list_page(request, queryset, *, template_context, heading, description, crumbs, keys):
-    page = story_page(for_teasers(queryset), request.GET)
+    # One query: the page's stories with their stored teasers (prerender/reads.py).
+    variant = "list_in_section" if "section" in template_context else "list"
+    page = story_page(prerender_reads.with_teasers(queryset, variant), request.GET)
     shows(request, *keys)
-    shows_teasers(request, page.stories)
     if "sau" in request.GET and page.is_first:
         return redirect(request.path)
+    for story in prerender_reads.fill_teasers(page.stories, variant):
+        story.teaser = getattr(story, f"teaser_{variant}")
+    shows_teasers(request, page.stories)
     path = request.path
     if not page.is_first:
         cursor_name = "truoc" if request.GET.get("truoc") else "sau"
@@ -83,8 +89,14 @@ def _list_page(request, queryset, *, template_context, heading, description, cru
             "heading": heading, "paper": seo.paper_name()},
         path=path, structured_data=seo.collection_structured_data(heading, request.path, crumbs),
     )
-    return render(request, "articles/article_list.html",
-                  {"heading": heading, "page": page, "meta": meta, "crumbs": crumbs, **template_context})
+    context = {"heading": heading, "page": page, "meta": meta, "crumbs": crumbs, **template_context}
+    return HttpResponse(shell.page(
+        request, title=meta.title, json_ld=meta.json_ld,
+        head=loader.render_to_string("_head_meta.html", context, request),
+        feeds=loader.render_to_string("articles/_list_feeds.html", context, request),
+        content=loader.render_to_string("articles/_list_content.html", context, request),
+        current_slug=template_context["section"].slug if "section" in template_context else None,
+    ))
 
 
 @read_only
@@ -142,19 +154,21 @@ def with_story_parts(queryset):
 @read_only
 @public_page
 def article_detail(request, section, slug):
-    story = Article.objects.published().filter(slug=slug).defer("search_title", "search_body")
-    article = with_story_parts(story).first()
-    if article is None:
+    # One query: the published check and the stored render together (prerender/reads.py).
+    story = prerender_reads.published_story(slug)
+    if story is None:
         if Article.objects.filter(slug=slug, status=Status.UNPUBLISHED).exists():
             return gone(request)
         raise Http404(_("There is no such story."))
-    if article.section.slug != section:
-        return redirect(article, permanent=True)
-    context = article_context(article)
-    shows(request, *cachekeys.story_page_keys(
-        article, captions=article.captions.all(), bylines=context["bylines"], tags=context["tags"],
-        photo_ids=placed_photo_ids(article.body)))
-    return render(request, "articles/article_detail.html", context)
+    if story.section_slug != section:
+        return redirect("articles:detail", section=story.section_slug, slug=slug, permanent=True)
+    stored = story.render
+    shows(request, *stored.key_list)
+    tags = [Tag(pk=pk) for pk in story.tag_ids]
+    end = loader.render_to_string("articles/_story_page_end.html", {
+        "article": story, "related_hole": related.hole_params(story, tags)}, request)
+    return HttpResponse(shell.page(request, title=stored.title, head=stored.head, json_ld=stored.json_ld,
+                                   content=stored.story + "\n" + end, current_slug=story.section_slug))
 
 
 def placed_photos(body):
@@ -165,10 +179,15 @@ def placed_photos(body):
     return {photo.pk: photo for photo in Photo.objects.filter(pk__in=ids).prefetch_related(with_renditions())}
 
 
-def article_context(article):
-    """What the article template needs; shared with the staff preview."""
-    lead = next((c for c in article.captions.all() if c.is_lead), None)  # other photos stand in the body's text
-    body_items = body_with_photos(article.body, placed_photos(article.body))
+def story_context(article, *, paper=None):
+    """What the story page shows of the story itself (related and most read are holes): what prerender/ stores.
+
+    `paper`: see seo.article_structured_data.
+    """
+    captions = list(article.captions.all())
+    lead = next((c for c in captions if c.is_lead), None)  # other photos stand in the body's text
+    placed = placed_photos(article.body)
+    body_items = body_with_photos(article.body, placed)
     bylines = list(article.bylines.all())
     # Read only if the story has any (with_story_parts says so); the staff preview prefetches them itself.
     corrections = list(article.corrections.all()) if getattr(article, "has_corrections", True) else []
@@ -183,7 +202,8 @@ def article_context(article):
         published=article.published_at, modified=modified, section=article.section.name,
         tags=[t.name for t in tags],
         structured_data=seo.article_structured_data(
-            article, lead_caption=lead, bylines=bylines, corrections=corrections, photos=photos_shown(body_items)),
+            article, lead_caption=lead, bylines=bylines, corrections=corrections, photos=photos_shown(body_items),
+            paper=paper),
     )
     return {
         "article": article,
@@ -194,12 +214,19 @@ def article_context(article):
         "corrections": corrections,
         "tags": tags,
         "updated_at": updated,
-        # Xem thêm and Đọc nhiều are holes (articles/related.py, mostread/block.py), filled in per request.
-        "related_hole": related.hole_params(article, tags),
         "crumbs": crumbs,
         "meta": meta,
         "share_url": meta.canonical,
+        # Every photo the story shows (prerender/ keys its stored render by them).
+        "photo_ids": {c.photo_id for c in captions} | set(placed),
     }
+
+
+def article_context(article):
+    """What the article template needs; the staff preview renders it live."""
+    context = story_context(article)
+    # Xem thêm and Đọc nhiều are holes (articles/related.py, mostread/block.py), filled in per request.
+    return {**context, "related_hole": related.hole_params(article, context["tags"])}
 
 
 MAX_SEARCH_PAGE = story_search.MAX_PAGES

@@ -68,11 +68,12 @@ class PinnedStory:
         return self.expires is None or now.timestamp() < self.expires
 
 
-def arrange(*, pins, sections, now, also=()):
+def arrange(*, pins, sections, now, also=(), read=for_teasers):
     """The front page at `now`: lead, sub-leads, latest stories and section blocks, from pins and fallbacks.
 
     `pins` are PinnedStory values (expired ones are ignored), `sections` the menu's dicts (id, name, slug).
     The stories `also` (ids, e.g. the most-read list) come in the same query, those public under "also" by id.
+    `read` makes the one query's stories from a queryset (by default with what the teaser template shows).
     """
     published = Article.objects.published(now=now)
     pinned = {p.slot: p.article_id for p in pins if p.active(now)}
@@ -85,7 +86,7 @@ def arrange(*, pins, sections, now, also=()):
     condition = ids_of_any(wanted)
     if pinned or also:
         condition |= Q(id__in=sorted(set(pinned.values()) | set(also)))
-    stories = list(newest(for_teasers(published.filter(condition))))
+    stories = list(newest(read(published.filter(condition))))
     by_id = {story.pk: story for story in stories}
     # A story pinned anywhere is kept for its own slot: earlier slots do not take it as their fallback.
     reserved = {article_id for article_id in pinned.values() if article_id in by_id}

@@ -33,6 +33,16 @@ def replica_reads():
         _public_reads.reset(token)
 
 
+@contextmanager
+def primary_reads():
+    """Send the reads made inside this block to the primary (work that writes what it read, like a render)."""
+    token = _public_reads.set(False)
+    try:
+        yield
+    finally:
+        _public_reads.reset(token)
+
+
 def reading_from_replica() -> bool:
     return _public_reads.get() and REPLICA in settings.DATABASES
 

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "masthead",
     "frontpage",
     "mostread",
+    "prerender",
 ]
 
 MIDDLEWARE = [

@@ -128,7 +128,8 @@ def test_home_query_count_is_the_same_with_pins(client, desk, editor, django_ass
     publish_layout(editor, pins)
     client.get("/robots.txt")  # the site state (menu, masthead, pins) is built once per change
     ranking.ranking_ids()  # the most-read list, recomputed once per NEWSROOM_MOST_READ_SECONDS
-    with django_assert_max_num_queries(4):
+    client.get("/")  # renders and stores the teasers (made after each commit, and this test never commits)
+    with django_assert_max_num_queries(1):
         assert client.get("/").status_code == 200
 
 

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrerenderConfig(AppConfig):
+    name = "prerender"
+    verbose_name = _("Stored renders")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        """Keep the stored renders in step with what they show (prerender/receivers.py)."""
+        from . import receivers
+
+        receivers.connect()

@@ -226,7 +226,7 @@ def test_article_page_query_count_is_fixed_whatever_bylines_photos_and_related(c
     cache.clear()  # no rendition rows in the cache either: they come with the photos
     client.get("/robots.txt")
     ranking.ranking_ids()  # the most-read list is recomputed once per NEWSROOM_MOST_READ_SECONDS, not per page
-    with django_assert_max_num_queries(15):  # read, render (story, parts, corrections), store, keys, related
+    with django_assert_max_num_queries(17):  # read, render (story, parts, placed photos), store, keys, related
         assert client.get(url).status_code == 200
     with django_assert_max_num_queries(2):  # the story with its stored render, the related stories
         assert client.get(url).status_code == 200

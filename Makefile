@@ -27,7 +27,7 @@ migrate: install
 demo: migrate
 	NEWSROOM_SITE_URL='$(SITE_URL)' $(PY) manage.py seed_demo
 
-# The site and the task queue's worker (webhook deliveries) together; stopping the server stops the worker.
+# The site and the task queue's worker (webhook deliveries, CDN purges) together; stopping the server stops the worker.
 run: demo
 	NEWSROOM_SITE_URL='$(SITE_URL)' $(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "frontpage",
     "mostread",
     "prerender",
+    "cdn",
 ]
 
 MIDDLEWARE = [
@@ -466,7 +467,7 @@ CKEDITOR_CONFIGS = {
 
 
 # --- Task queue (django-tasks, django-tasks-db) -----------------------------------------------------------
-# Background work (webhook deliveries) waits in the project's own database, PostgreSQL or SQLite, until
+# Background work (webhook deliveries, CDN purges) waits in the project's own database, PostgreSQL or SQLite, until
 # `manage.py db_worker` runs it (make run starts one; DEPLOY.md, "The task worker").
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -524,3 +525,20 @@ NEWSROOM_TRASH_DAYS = int(env("NEWSROOM_TRASH_DAYS", "30"))
 # and moved to the database by `manage.py flush_most_read` (every five minutes, DEPLOY.md).
 NEWSROOM_MOST_READ_HOURS = int(env("NEWSROOM_MOST_READ_HOURS", "24"))
 NEWSROOM_MOST_READ_SECONDS = int(env("NEWSROOM_MOST_READ_SECONDS", "300"))
+# Purging a CDN by key after each change (cdn/, DEPLOY.md "Purging the CDN by key"): none, fastly, cloudflare or
+# varnish; how long one purge call may wait for an answer (in the task worker, never in a request); soft purges
+# (marked stale and refetched, Fastly and Varnish) instead of removal.
+NEWSROOM_CDN_BACKEND = env("NEWSROOM_CDN_BACKEND", "none").strip().lower()
+NEWSROOM_CDN_TIMEOUT_SECONDS = float(env("NEWSROOM_CDN_TIMEOUT_SECONDS", "10"))
+NEWSROOM_CDN_SOFT_PURGE = env_bool("NEWSROOM_CDN_SOFT_PURGE", False)
+# Fastly: the service and an API token with the purge_select scope (purge_all too for `cdn_purge --all`).
+NEWSROOM_CDN_FASTLY_SERVICE_ID = env("NEWSROOM_CDN_FASTLY_SERVICE_ID", "")
+NEWSROOM_CDN_FASTLY_TOKEN = env("NEWSROOM_CDN_FASTLY_TOKEN", "")
+NEWSROOM_CDN_FASTLY_API_URL = env("NEWSROOM_CDN_FASTLY_API_URL", "https://api.fastly.com")
+# Cloudflare: the zone, an API token with the zone's Cache Purge permission, and the tags one call may carry.
+NEWSROOM_CDN_CLOUDFLARE_ZONE_ID = env("NEWSROOM_CDN_CLOUDFLARE_ZONE_ID", "")
+NEWSROOM_CDN_CLOUDFLARE_TOKEN = env("NEWSROOM_CDN_CLOUDFLARE_TOKEN", "")
+NEWSROOM_CDN_CLOUDFLARE_API_URL = env("NEWSROOM_CDN_CLOUDFLARE_API_URL", "https://api.cloudflare.com/client/v4")
+NEWSROOM_CDN_CLOUDFLARE_TAGS_PER_CALL = int(env("NEWSROOM_CDN_CLOUDFLARE_TAGS_PER_CALL", "100"))
+# Varnish with the xkey vmod: the address of each Varnish server, comma-separated (http://10.0.0.5:6081/).
+NEWSROOM_CDN_VARNISH_URLS = env_list("NEWSROOM_CDN_VARNISH_URLS")

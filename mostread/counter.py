@@ -133,11 +133,11 @@ def _flush_buckets(client) -> int:
         written += add_views(counts, _hour_of_key(key[prefix_length:]))
         client.delete(flushing)  # only once the database has them: a failed write leaves them for next time
     if written:
-        _ranking_changed()
+        ranking_changed()
     return written
 
 
-def _ranking_changed():
+def ranking_changed():
     """New counts: the ranking is made again and the most-read blocks are purged (and the CDN told)."""
     from articles import cachekeys
     from articles.caching import purge_keys

@@ -306,3 +306,20 @@ def test_story_page_queries_are_pinned(client, site, django_assert_num_queries):
         client.get(url)
     with django_assert_num_queries(0):
         assert client.get(stories[0].get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+def test_a_most_read_flush_refreshes_the_block_and_keeps_the_pages(client, site):
+    """New counts (flush_most_read) purge `most-read`: the story pages stay cached and show the new list."""
+    from mostread import counter
+    from mostread.models import HourlyViews
+
+    stories = site["stories"][site["sections"][1].pk]
+    url = stories[0].get_absolute_url()
+    warm(client, [url, "/"])
+    assert "doc-nhieu" not in client.get(url).content.decode()
+    HourlyViews.objects.create(article=stories[3], hour=counter.hour_of(timezone.now()), views=40)
+    counter.ranking_changed()
+    for page in (url, "/"):
+        response = client.get(page)
+        assert response["X-Page-Cache"] == "hit"
+        assert 'id="doc-nhieu"' in response.content.decode() and stories[3].title in response.content.decode()

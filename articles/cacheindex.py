@@ -29,7 +29,7 @@ MARK_SECONDS = 600
 _local_lock = threading.Lock()
 
 
-def _kind():
+def kind():
     backend = settings.CACHES["default"]["BACKEND"]
     if backend.endswith("DummyCache"):
         return "none"
@@ -62,12 +62,12 @@ def store(cache_key, value, timeout, keys, clock, started):
     keys = [k for k in keys if k != "site"]  # every page shows `site`: its purge is the generation (caching.py)
     if time.monotonic() - started > MARK_SECONDS - 60:
         return False
-    kind = _kind()
-    if kind == "none":
+    backend = kind()
+    if backend == "none":
         return False
     cache.set(cache_key, value, timeout)
     try:
-        if kind == "redis":
+        if backend == "redis":
             client = _client()
             member = cache.make_key(cache_key)
             pipe = client.pipeline(transaction=False)
@@ -96,18 +96,18 @@ def store(cache_key, value, timeout, keys, clock, started):
 def purge(keys):
     """Delete every entry showing one of `keys`, after marking them; True if the cache took it."""
     keys = [k for k in keys if k != "site"]
-    kind = _kind()
-    if kind == "none" or not keys:
+    backend = kind()
+    if backend == "none" or not keys:
         return True
     try:
-        if kind == "local":
+        if backend == "local":
             _local_lock.acquire()
         cache.add(CLOCK_KEY, 0, None)
         now = cache.incr(CLOCK_KEY)
         if now is None:
             return False  # django-redis answers None when Redis is away
         cache.set_many({MARK_PREFIX + k: now for k in keys}, MARK_SECONDS)
-        if kind == "redis":
+        if backend == "redis":
             client = _client()
             # Read and drop each index in one transaction: a member added in between would be lost otherwise.
             pipe = client.pipeline(transaction=True)
@@ -131,15 +131,15 @@ def purge(keys):
         logger.warning("A page cache purge could not reach the cache", exc_info=True)
         return False
     finally:
-        if kind == "local":
+        if backend == "local":
             _local_lock.release()
 
 
 def members(key):
     """The cache keys of the entries indexed under `key` (tests and the bench count with it)."""
-    kind = _kind()
-    if kind == "redis":
+    backend = kind()
+    if backend == "redis":
         return {m.decode() if isinstance(m, bytes) else m for m in _client().smembers(cache.make_key(INDEX_PREFIX + key))}
-    if kind == "local":
+    if backend == "local":
         return {cache.make_key(m) for m in cache.get(INDEX_PREFIX + key) or ()}
     return set()

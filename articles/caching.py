@@ -251,6 +251,8 @@ _pending_lock = threading.Lock()
 
 def _purge_shared(keys):
     """Purge `keys` in the shared cache; remember what did not get through."""
+    if cacheindex.kind() == "none":
+        return  # caching turned off: nothing stored, nothing to purge
     reached = True
     if cachekeys.SITE in keys:
         generation = secrets.token_hex(8)

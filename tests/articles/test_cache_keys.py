@@ -323,3 +323,18 @@ def test_a_most_read_flush_refreshes_the_block_and_keeps_the_pages(client, site)
         response = client.get(page)
         assert response["X-Page-Cache"] == "hit"
         assert 'id="doc-nhieu"' in response.content.decode() and stories[3].title in response.content.decode()
+
+
+def test_the_dummy_cache_stores_nothing_and_purges_nothing(client, settings, published_article):
+    """CACHE_URL=dummy:// (caching off): every answer rendered, with its keys; a change purges without a retry."""
+    from articles import caching
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    url = published_article.get_absolute_url()
+    for _ in range(2):
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "miss" and f"story-{published_article.pk}" in response["Surrogate-Key"]
+    published_article.title = "Sửa khi không có bộ nhớ đệm"
+    published_article.save()
+    assert not caching._purge_pending
+    assert "Sửa khi không có bộ nhớ đệm" in client.get(url).content.decode()

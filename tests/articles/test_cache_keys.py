@@ -338,3 +338,13 @@ def test_the_dummy_cache_stores_nothing_and_purges_nothing(client, settings, pub
     published_article.save()
     assert not caching._purge_pending
     assert "Sửa khi không có bộ nhớ đệm" in client.get(url).content.decode()
+
+
+def test_home_and_section_queries_are_pinned(client, site, django_assert_num_queries):
+    """Cold home and section pages (site state warm) read a fixed number of queries, most read being a hole."""
+    client.get("/robots.txt")  # the site state
+    client.get(site["stories"][site["sections"][0].pk][0].get_absolute_url())  # the most-read ranking
+    with django_assert_num_queries(4):
+        assert client.get("/")["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(5):
+        assert client.get(site["sections"][0].get_absolute_url())["X-Page-Cache"] == "miss"

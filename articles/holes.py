@@ -1,7 +1,7 @@
 """Holes: blocks cached on their own and filled into every response, so they do not tie pages to publishes.
 
-A page (or a stored fragment) holds a placeholder `<!--hole:name?k=v-->` where a block goes (caching.hole, or
-`{% hole "related" section=3 %}` from the `holes` template library). public_page fills the placeholders of every
+A page (or a stored fragment) holds a placeholder `<!--hole:name?k=v;k2=v2-->` (percent-encoded) where a block
+goes (caching.hole, or `{% hole "related" section=3 %}` from the `holes` template library). public_page fills the placeholders of every
 response (hit, miss, private) from the block entries, fetched in one cache round trip; a missing one is rendered
 by the hole's `render(params) -> (html, keys)` and stored under `public:block:<name>:<params>`, indexed by its keys
 like a page (articles/cacheindex.py), so a publish in a section purges that section's related blocks and
@@ -13,11 +13,11 @@ Outside public_page (the staff preview), the template tag renders the block in p
 import logging
 import re
 import time
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import quote, unquote
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 
 from newsroom.errors import DATABASE_ERRORS
 
@@ -42,18 +42,24 @@ def register(name, render, seconds=None):
 
 
 def _query(params):
-    return urlencode(sorted((str(k), str(v)) for k, v in params.items()))
+    # Every character but letters, digits and _.-~ percent-encoded: nothing in it for HTML escaping to change.
+    return ";".join(f"{quote(str(k), safe='')}={quote(str(v), safe='')}" for k, v in sorted(params.items()))
+
+
+def _params(query):
+    pairs = (part.split("=", 1) for part in query.split(";") if "=" in part)
+    return {unquote(k): unquote(v) for k, v in pairs}
 
 
 def placeholder(name, params):
-    return mark_safe(f"<!--hole:{name}?{_query(params)}-->")
+    return format_html("<!--hole:{}?{}-->", name, _query(params))
 
 
 def render_inline(name, params):
-    """The block itself, uncached (previews, pages outside the page cache)."""
+    """The block itself, uncached (previews, pages outside the page cache); a render's plain str is escaped."""
     render, _ = _holes[name]
     html, _keys = render({str(k): str(v) for k, v in params.items()})
-    return mark_safe(html)
+    return format_html("{}", html)
 
 
 def block_key(name, query):
@@ -64,7 +70,7 @@ def _render_block(name, query, state, now, clock, started):
     from .caching import expiry
 
     render, seconds = _holes[name]
-    html, keys = render(dict(parse_qsl(query, keep_blank_values=True)))
+    html, keys = render(_params(query))
     keys = sorted(set(keys) | {cachekeys.SITE})
     entry = {"generation": state["generation"], "html": html, "keys": keys, "built": now,
              "expires": expiry(keys, state, now, seconds or BLOCK_SECONDS)}

@@ -139,7 +139,8 @@ def members(key):
     """The cache keys of the entries indexed under `key` (tests and the bench count with it)."""
     backend = kind()
     if backend == "redis":
-        return {m.decode() if isinstance(m, bytes) else m for m in _client().smembers(cache.make_key(INDEX_PREFIX + key))}
+        found = _client().smembers(cache.make_key(INDEX_PREFIX + key))
+        return {m.decode() if isinstance(m, bytes) else m for m in found}
     if backend == "local":
         return {cache.make_key(m) for m in cache.get(INDEX_PREFIX + key) or ()}
     return set()

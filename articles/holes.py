@@ -1,12 +1,12 @@
 """Holes: blocks cached on their own and filled into every response, so they do not tie pages to publishes.
 
 A page (or a stored fragment) holds a placeholder `<!--hole:name?k=v;k2=v2-->` (percent-encoded) where a block
-goes (caching.hole, or `{% hole "related" section=3 %}` from the `holes` template library). public_page fills the placeholders of every
-response (hit, miss, private) from the block entries, fetched in one cache round trip; a missing one is rendered
-by the hole's `render(params) -> (html, keys)` and stored under `public:block:<name>:<params>`, indexed by its keys
-like a page (articles/cacheindex.py), so a publish in a section purges that section's related blocks and
-not the story pages that show them. A block's keys are not the page's: a CDN copy of a page holds its blocks as
-they were, for at most its max-age.
+goes (caching.hole, or `{% hole "related" section=3 %}` from the `holes` template library). public_page fills the
+placeholders of every response (hit, miss, private) from the block entries, fetched in one cache round trip; a
+missing one is rendered by the hole's `render(params) -> (html, keys)` and stored under
+`public:block:<name>:<params>`, indexed by its keys like a page (articles/cacheindex.py), so a publish in a
+section purges that section's related blocks and not the story pages that show them. A block's keys are not the
+page's: a CDN copy of a page holds its blocks as they were, for at most its max-age.
 
 Outside public_page (the staff preview), the template tag renders the block in place.
 """

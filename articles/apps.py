@@ -12,7 +12,7 @@ class ArticlesConfig(AppConfig):
         from django.core import checks
         from django.db.models.signals import post_migrate, pre_save
 
-        from . import cachekeys, models, related, revisions, richtext, roles, search, urlspace
+        from . import cachekeys, models, photouses, related, revisions, richtext, roles, search, urlspace
 
         # After auth's own post_migrate handler has made the permissions: a permission added to a role reaches
         # databases migrated before it was added.
@@ -30,3 +30,5 @@ class ArticlesConfig(AppConfig):
         checks.register(urlspace.check_url_space, checks.Tags.urls)
         # Search reads captions, photo credits and bylines: their changes reach the story's searchable text.
         search.connect_signals()
+        # Which stories show which photo (PhotoUse), for the photo library: in step with every story and caption save.
+        photouses.connect_signals()

@@ -356,6 +356,31 @@ class Caption(NormalizedTextMixin, models.Model):
         return self.text[:60] or str(self.photo)
 
 
+class PhotoUse(models.Model):
+    """A library photo a story shows, as its lead or in its text, with its caption there: derived from the lead
+    Caption and the body's figures on every save (photouses.py), so the photo library reads it instead of bodies."""
+
+    class Place(models.TextChoices):
+        LEAD = "lead", _("lead photo")
+        TEXT = "text", _("in the text")
+
+    article = models.ForeignKey(Article, verbose_name=_("story"), on_delete=models.CASCADE, related_name="photo_uses")
+    # PROTECT: a photo a story shows, lead or in its text, cannot leave the library under it.
+    photo = models.ForeignKey("photos.Photo", verbose_name=_("photo"), on_delete=models.PROTECT, related_name="uses")
+    place = models.CharField(_("shown as"), max_length=4, choices=Place.choices)
+    caption = models.TextField(_("caption"), blank=True)
+
+    class Meta:
+        verbose_name = _("use of a photo")
+        verbose_name_plural = _("uses of photos")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "photo", "place"], name="one_use_per_place"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_place_display()}: #{self.article_id}"
+
+
 class Correction(NormalizedTextMixin, models.Model):
     """A dated correction notice (Đính chính) shown at the end of a published story."""
 

@@ -22,7 +22,7 @@ from reversion.models import Version
 
 from photos.models import Photo
 
-from . import workflow
+from . import photouses, workflow
 from .models import Article, Author, Byline, Caption, Section
 from .rendering import place_after_blocks, split_blocks
 from .richtext import photo_figure
@@ -334,6 +334,7 @@ def article_restore(*, article: Article, version: Version, by) -> Article:
             Caption.objects.filter(article=locked).delete()
             Caption.objects.bulk_create(_restored_rows(Caption, [c for c in captions if c.get("is_lead")],
                                                        article=locked))
+            photouses.lead_use_sync(article_id=locked.pk)  # bulk_create sends no post_save
             reversion.add_to_revision(locked)
             reversion.set_user(by)
             reversion.set_comment(_("Restored the version saved at %(version)s") % {"version": describe(version)})

@@ -22,7 +22,7 @@ from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
 from . import text
-from .models import Article
+from .models import Article, PhotoUse
 
 MAX_QUERY_CHARS = 200  # longer input is cut before folding: nobody types more, and it bounds the work
 MAX_WORDS = 8
@@ -237,9 +237,8 @@ def _author_saved(sender, instance, raw=False, **kwargs):
 
 def _photo_saved(sender, instance, raw=False, **kwargs):
     if not raw and instance.pk is not None and getattr(instance, "_searched_words_changed", True):
-        # The stories that lead with it, and those that show it in their text (richtext.PHOTO_FIGURE).
-        reindex(Article.objects.filter(Q(captions__photo=instance) | Q(body__contains=f'data-photo="{instance.pk}"'))
-                .distinct())
+        # The stories that lead with it, and those that show it in their text (PhotoUse: photouses.py).
+        reindex(Article.objects.filter(pk__in=PhotoUse.objects.filter(photo_id=instance.pk).values("article_id")))
 
 
 def connect_signals():

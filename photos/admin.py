@@ -14,7 +14,7 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
 from articles import roles
-from articles.models import Caption
+from articles.models import PhotoUse
 
 from . import permissions, placeholders, renditions, services, storage, validation
 from .models import Photo
@@ -135,21 +135,21 @@ class UsageFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _visible_captions(request):
-    """The uses of photos in stories this user may see (reporters do not see others' drafts)."""
+def _visible_uses(request):
+    """The uses of photos in stories this user may see (reporters do not see others' drafts), newest story first."""
     return (
         permissions.visible_uses(request.user)
         .select_related("article")
-        .only("photo", "is_lead", "text", "order", "article__title", "article__status")
-        .order_by("-article__id")
+        .only("photo", "place", "caption", "article__title", "article__status")
+        .order_by("-article__id", "place")
     )
 
 
 class UsageInline(admin.TabularInline):
     """Where the photo runs, each story with the caption it carries there."""
 
-    model = Caption
-    fields = ["story", "story_status", "text", "is_lead"]
+    model = PhotoUse
+    fields = ["story", "story_status", "place", "caption"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -157,7 +157,7 @@ class UsageInline(admin.TabularInline):
     verbose_name_plural = _("stories using this photo")
 
     def get_queryset(self, request):
-        return _visible_captions(request)
+        return _visible_uses(request)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -169,15 +169,14 @@ class UsageInline(admin.TabularInline):
         return request.user.is_staff
 
     @admin.display(description=_("story"))
-    def story(self, caption):
+    def story(self, use):
         return format_html(
-            '<a href="{}">{}</a>', reverse("admin:articles_article_change", args=[caption.article_id]),
-            caption.article.title,
+            '<a href="{}">{}</a>', reverse("admin:articles_article_change", args=[use.article_id]), use.article.title,
         )
 
     @admin.display(description=_("status"))
-    def story_status(self, caption):
-        return caption.article.get_status_display()
+    def story_status(self, use):
+        return use.article.get_status_display()
 
 
 @admin.register(Photo)
@@ -199,7 +198,7 @@ class PhotoAdmin(admin.ModelAdmin):
             .select_related("uploaded_by")
             .prefetch_related(
                 renditions.with_renditions(),
-                Prefetch("captions", queryset=_visible_captions(request), to_attr="visible_uses"),
+                Prefetch("uses", queryset=_visible_uses(request), to_attr="visible_uses"),
             )
         )
 
@@ -209,7 +208,7 @@ class PhotoAdmin(admin.ModelAdmin):
         for word in smart_split(search_term.replace("\x00", "")):
             if word[0] in "\"'" and word[-1] == word[0] and len(word) > 1:
                 word = unescape_string_literal(word)
-            matches = Q(pk__in=uses.filter(text__icontains=word).values("photo_id"))
+            matches = Q(pk__in=uses.filter(caption__icontains=word).values("photo_id"))
             for name in self.get_search_fields(request):
                 matches |= Q(**{f"{name}__icontains": word})
             queryset = queryset.filter(matches)
@@ -267,12 +266,18 @@ class PhotoAdmin(admin.ModelAdmin):
             ), level=messages.WARNING)
 
     def get_deleted_objects(self, objs, request):
-        """Stories that show a photo in their text protect it, as the stories that caption it do (PROTECT)."""
+        """A photo a story shows, as its lead or in its text, is protected (PhotoUse.photo): the refusal names each
+        such story, linked, once, instead of the rows that protect it."""
         deleted, counts, permissions_needed, protected = super().get_deleted_objects(objs, request)
-        for photo in objs:
-            protected += [format_html('{}: <a href="{}">{}</a>', _("Story"),
-                                      reverse("admin:articles_article_change", args=[story.pk]), story.title)
-                          for story in permissions.stories_placing(photo)]
+        uses = PhotoUse.objects.filter(photo__in=objs).select_related("article").only("place", "article__title")
+        stories = {}
+        for use in uses.order_by("article_id", "place"):
+            stories.setdefault(use.article_id, (use.article.title, []))[1].append(use.get_place_display())
+        if stories:
+            protected = [format_html('{}: <a href="{}">{}</a> ({})', _("Story"),
+                                     reverse("admin:articles_article_change", args=[pk]), title,
+                                     ", ".join(str(place) for place in places))
+                         for pk, (title, places) in stories.items()]
         return deleted, counts, permissions_needed, protected
 
     def delete_model(self, request, obj):
@@ -389,12 +394,15 @@ class PhotoAdmin(admin.ModelAdmin):
         uses = getattr(photo, "visible_uses", [])  # prefetched in get_queryset: no query per row
         if not uses:
             return "-"
+        stories = {}  # a story may show the photo both as its lead and in its text: one line
+        for use in uses:
+            stories.setdefault(use.article_id, (use.article, []))[1].append(use.get_place_display())
         return format_html(
             "<ul style='margin:0;padding-left:1em'>{}</ul>",
             format_html_join(
-                "", '<li><a href="{}">{}</a> ({})</li>',
-                ((reverse("admin:articles_article_change", args=[c.article_id]), c.article.title,
-                  c.article.get_status_display()) for c in uses),
+                "", '<li><a href="{}">{}</a> ({}; {})</li>',
+                ((reverse("admin:articles_article_change", args=[pk]), article.title, article.get_status_display(),
+                  ", ".join(str(place) for place in places)) for pk, (article, places) in stories.items()),
             ),
         )
 

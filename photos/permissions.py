@@ -5,14 +5,13 @@ A photo is shared: the same file can run in a reporter's draft and on the front 
 a photo only when every story using it is one they may edit (workflow.can_edit), or when it is their own
 upload that no story uses yet; author portraits and photos of stories past the draft stage are the editors'.
 The photo library is the one part of this app that knows about stories: a photo is used by a story as its lead
-(articles.Caption) or placed in its text (articles.richtext.PHOTO_FIGURE).
+(articles.Caption) or placed in its text (articles.richtext.PHOTO_FIGURE), both read from articles.PhotoUse.
 """
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from articles import roles, workflow
-from articles.models import Article, Author, Caption, Status
+from articles.models import Article, Author, PhotoUse, Status
 
 from .models import Photo
 
@@ -22,13 +21,13 @@ METADATA_FIELDS = {"alt_text": gettext_lazy("photo description"), "credit": gett
 
 def stories_using(photo: Photo):
     """Every story that shows the photo, as its lead or in its text, whatever its status."""
-    return Article.objects.filter(Q(pk__in=Caption.objects.filter(photo=photo).values("article_id"))
-                                  | Q(body__contains=f'data-photo="{photo.pk}"'))
+    return Article.objects.filter(pk__in=PhotoUse.objects.filter(photo=photo).values("article_id"))
 
 
 def stories_placing(photo: Photo):
     """The stories that show the photo in their text (articles.richtext.PHOTO_FIGURE), whatever their status."""
-    return Article.objects.filter(body__contains=f'data-photo="{photo.pk}"').only("pk", "title")
+    placing = PhotoUse.objects.filter(photo=photo, place=PhotoUse.Place.TEXT).values("article_id")
+    return Article.objects.filter(pk__in=placing).only("pk", "title")
 
 
 def published_stories_using(photo: Photo):
@@ -37,8 +36,9 @@ def published_stories_using(photo: Photo):
 
 
 def visible_uses(user):
-    """The captions (uses of photos) in stories this user may see: reporters do not see others' drafts."""
-    return Caption.objects.filter(article__in=Article.objects.visible_to(user).values("pk"))
+    """The uses of photos (as lead or in the text) in stories this user may see: reporters do not see others'
+    drafts."""
+    return PhotoUse.objects.filter(article__in=Article.objects.visible_to(user).values("pk"))
 
 
 def can_change(user, photo: Photo) -> bool:

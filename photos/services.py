@@ -9,6 +9,7 @@ from pathlib import Path
 import reversion
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from articles import text
@@ -85,7 +86,14 @@ def photo_from_path(path, *, alt_text: str, credit: str, uploaded_by=None) -> Ph
 
 
 def photo_delete(*, photo: Photo) -> None:
-    """Delete a photo and, once the deletion is committed, its files (original, master, renditions)."""
+    """Delete a photo and, once the deletion is committed, its files (original, master, renditions).
+
+    Raises ProtectedError, with the stories named, when a story shows the photo as its lead or in its text."""
+    showing = list(permissions.stories_using(photo).order_by("pk").values_list("title", flat=True)[:4])
+    if showing:
+        names = "; ".join(f"“{title}”" for title in showing[:3]) + ("; …" if len(showing) > 3 else "")
+        raise ProtectedError(_("This photo cannot be deleted: stories still show it (%(stories)s). Take it out of "
+                               "them first.") % {"stories": names}, set(permissions.stories_using(photo)[:3]))
     files = [(r.file.storage, r.file.name) for r in photo.renditions.all()]
     for fieldfile in (photo.image, photo.original):
         if fieldfile:

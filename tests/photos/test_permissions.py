@@ -24,7 +24,7 @@ NEW = {"alt_text": "Mô tả mới do phóng viên sửa", "credit": "Ảnh: Ng�
 def change(client, photo, **fields):
     """POST the photo's change form as the admin's page sends it."""
     return client.post(reverse("admin:photos_photo_change", args=[photo.pk]), {
-        **NEW, "captions-TOTAL_FORMS": "0", "captions-INITIAL_FORMS": "0", **fields,
+        **NEW, "uses-TOTAL_FORMS": "0", "uses-INITIAL_FORMS": "0", **fields,
     })
 
 

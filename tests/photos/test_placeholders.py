@@ -45,7 +45,7 @@ def test_library_flags_placeholders_and_filters_them(editor_client):
 def replace(client, photo, data, **fields):
     return client.post(reverse("admin:photos_photo_change", args=[photo.pk]), {
         "upload": SimpleUploadedFile("that.jpg", data), "alt_text": photo.alt_text,
-        "captions-TOTAL_FORMS": "0", "captions-INITIAL_FORMS": "0", **fields,
+        "uses-TOTAL_FORMS": "0", "uses-INITIAL_FORMS": "0", **fields,
     })
 
 

@@ -170,7 +170,7 @@ def seed(stories, *, seed_value=7, quiet=False):
     from django.utils import timezone
 
     from articles import richtext, text
-    from articles.models import Article, Author, Byline, Caption, Correction, Section, Status, Tag
+    from articles.models import Article, Author, Byline, Caption, Correction, PhotoUse, Section, Status, Tag
     from articles.rendering import place_after_blocks
     from photos.models import Photo
 
@@ -291,6 +291,11 @@ def seed(stories, *, seed_value=7, quiet=False):
                     ))
             Byline.objects.bulk_create(bylines)
             Caption.objects.bulk_create(captions)
+            # What the photo library reads (articles/photouses.py keeps it on saves; bulk_create sends no signal).
+            PhotoUse.objects.bulk_create(
+                [PhotoUse(article=c.article, photo=c.photo, place=PhotoUse.Place.LEAD, caption=c.text) for c in captions]
+                + [PhotoUse(article=article, photo=photo, place=PhotoUse.Place.TEXT, caption=" ".join(caption.split()))
+                   for article in batch for photo, caption in in_text.get(id(article), [])])
             Article.tags.through.objects.bulk_create(tag_links)
             Correction.objects.bulk_create(corrections)
         counts["articles"] += len(batch)

@@ -35,8 +35,10 @@ def _write(article_id: int, place: str, wanted: dict[int, str]) -> None:
         # A figure may name a photo gone from the library (pages leave it out): it is no use of a photo.
         photo_model = PhotoUse._meta.get_field("photo").related_model
         known = set(photo_model.objects.filter(pk__in=new).values_list("pk", flat=True))
+        # ignore_conflicts: two saves of one story at once may both add the same use; one row is all it needs.
         PhotoUse.objects.bulk_create([PhotoUse(article_id=article_id, photo_id=photo_id, place=place,
-                                               caption=wanted[photo_id]) for photo_id in new if photo_id in known])
+                                               caption=wanted[photo_id]) for photo_id in new if photo_id in known],
+                                     ignore_conflicts=True)
 
 
 def text_uses_sync(*, article_id: int, body: str) -> None:

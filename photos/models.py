@@ -1,8 +1,8 @@
 """The photo library: a Photo (the public master and the upload as sent) and its Renditions.
 
 The tables keep the names they had in the articles app (articles_photo, articles_rendition): the move to this
-app was a change of Django's state only (migration 0001), no data moved. A photo's use in a story, with its
-caption there, is articles.Caption.
+app was a change of Django's state only (migration 0001), no data moved. A story's lead photo is an
+articles.Caption, its other photos stand in its body's text; articles.PhotoUse says which stories show a photo.
 """
 from django.conf import settings
 from django.db import models

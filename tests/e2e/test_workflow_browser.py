@@ -78,14 +78,14 @@ def test_story_from_draft_to_public_page(django_db_setup, live_server, newsroom,
     row = page.locator("#captions-group tr.form-row:not(.empty-form)").last
     pick_autocomplete(page, row.locator(".field-photo"), "Cầu treo", "Cầu treo bắc qua suối")
     row.locator("textarea[name$=-text], input[name$=-text]").fill("Cây cầu treo mới bắc qua suối Nậm Cắt.")
-    row.locator("input[name$=-is_lead]").check()
     screenshot("1-reporter-writes")
     page.click("button[name=_transition][value=submit]")
     page.wait_for_selector(".messagelist")
     screenshot("2-reporter-submitted")
     article = Article.objects.get(title="Cầu treo mới cho bản Nậm Cắt")
     assert article.status == Status.REVIEW
-    assert article.captions.get().photo.alt_text == "Cầu treo bắc qua suối Nậm Cắt"
+    lead = article.captions.get()
+    assert lead.photo.alt_text == "Cầu treo bắc qua suối Nậm Cắt" and lead.is_lead  # the form's one photo leads
     assert article.body.count("<p>") == 2 and "cây cầu treo dài 60 m" in article.body, article.body
     assert "cho biên tập viên" in page.locator(".messagelist").inner_text()
 

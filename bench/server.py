@@ -75,8 +75,10 @@ class Gunicorn:
         self.process = None
 
     def command(self):
-        gunicorn = Path(sys.executable).with_name("gunicorn")
-        return [str(gunicorn), "newsroom.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
+        # Through this interpreter's own path, as every other bench process: gunicorn's script names the
+        # interpreter by its real path, which differs when .venv is a link (a worktree's), and the stored
+        # renders' fingerprint (prerender/fragments.py) depends on where the installed apps are found.
+        return [sys.executable, "-m", "gunicorn", "newsroom.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
                 "--workers", str(self.workers), "--worker-class", self.worker_class,
                 "--log-level", "warning", "--graceful-timeout", "5", "--timeout", "60"]
 

@@ -48,9 +48,12 @@ def _template_digest() -> str:
     digest = _templates["digest"]
     if digest is None:
         folders = [Path(d) for engine in settings.TEMPLATES for d in engine.get("DIRS", [])]
-        base = Path(settings.BASE_DIR)
-        folders += [Path(app.path) / "templates" for app in apps.get_app_configs()
-                    if Path(app.path).is_relative_to(base)]
+        # The project's own apps, by their real paths, never an installed package's (a virtualenv inside the project
+        # folder, or reached through a link, must not make two processes of one deployment disagree).
+        base = Path(settings.BASE_DIR).resolve()
+        folders += [Path(app.path).resolve() / "templates" for app in apps.get_app_configs()
+                    if Path(app.path).resolve().is_relative_to(base)
+                    and not {"site-packages", "dist-packages"} & set(Path(app.path).resolve().parts)]
         hasher = hashlib.sha256()
         for folder in folders:
             for path in sorted(folder.rglob("*.html")) if folder.is_dir() else []:

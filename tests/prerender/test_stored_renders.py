@@ -211,3 +211,20 @@ def test_the_stored_page_is_the_page_rendered_live(client, story, django_capture
     live = render_to_string("articles/article_detail.html",
                             article_context(with_story_parts(Article.objects.filter(pk=story.pk)).get()), request)
     assert " ".join(served.split()) == " ".join(live.split())
+
+
+def test_the_fingerprint_is_the_same_however_the_project_folder_is_reached(settings, tmp_path):
+    """Two processes of one deployment, one reaching the project (and its virtualenv) through a link, agree:
+    otherwise each would find the other's renders out of date and render every story again."""
+    from pathlib import Path
+
+    fragments.forget_templates()
+    direct = fragments.fingerprint()
+    link = tmp_path / "project"
+    link.symlink_to(Path(settings.BASE_DIR).resolve(), target_is_directory=True)
+    settings.BASE_DIR = link
+    fragments.forget_templates()
+    try:
+        assert fragments.fingerprint() == direct
+    finally:
+        fragments.forget_templates()

@@ -16,6 +16,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
+from articles import cachekeys
+
 
 # Bump when code (not a template or a setting) changes what a render holds: every stored render is then out
 # of date and renders again (lazily on read, and by manage.py render_stories).
@@ -81,13 +83,10 @@ def fingerprint() -> str:
 
 
 def story_keys(article, context) -> list[str]:
-    """The keys a story's render shows (DESIGN12 §1's names): the story, each byline's author, each tag, each
-    photo."""
-    shown = [f"story-{article.pk}"]
-    shown += [f"author-{b.author_id}" for b in context["bylines"]]
-    shown += [f"tag-{t.pk}" for t in context["tags"]]
-    shown += [f"photo-{pk}" for pk in sorted(context["photo_ids"])]
-    return list(dict.fromkeys(shown))
+    """The keys a story's render shows (articles/cachekeys.py names them): the story, each byline's author, each
+    tag, each photo."""
+    return sorted(cachekeys.story_page_keys(article, bylines=context["bylines"], tags=context["tags"],
+                                            photo_ids=context["photo_ids"]))
 
 
 def render(article) -> dict:
@@ -111,7 +110,7 @@ def render(article) -> dict:
         "json_ld": str(meta.json_ld),
         "story": story.strip(),
         "keys": " ".join(story_keys(article, context)),
-        "teasers_show": " ".join([f"story-{article.pk}"] + ([f"photo-{lead.photo_id}"] if lead else [])),
+        "teasers_show": " ".join(sorted(cachekeys.teaser_keys(article))),  # article.lead_captions set above
         **{name: html.strip() for name, html in teasers.items()},
     }
 

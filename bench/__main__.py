@@ -18,6 +18,7 @@ import platform
 import subprocess
 import sys
 import time
+import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -226,29 +227,40 @@ def measure(server, generator, urls, notes, cookie, args, only, pages=None, seco
             load.run(generator, server.base_url, path, connections=args.connections, seconds=2, **kwargs)
         floor_path = urls.get("floor")
         bracket = name not in ("static", "floor") and floor_path
-        floor_rps = []
+        floors = {"floor": floor_path}
+        if bracket:
+            # Issue 12's floor: a bare view answering the bytes this page answers (bench/views.py), saved now.
+            entry["bytes"] = save_same_bytes(server.base_url + path, name, headers)
+            floors["same_bytes"] = f"/__bench__/same/{name}/"
+        floor_rps = {kind: [] for kind in floors}
+
+        def measure_floors(connections):
+            for kind, floor_url in floors.items():
+                floor_rps[kind].append(load.run(generator, server.base_url, floor_url, connections=connections,
+                                                seconds=FLOOR_SLICE, headers=["Accept-Encoding: gzip"])["rps"])
+
         for run_name, connections, run_seconds in (("loaded", args.connections, seconds),
                                                    ("one_client", 1, one_seconds)):
             if name == "article_cold":
                 kwargs["first_line"] = cold_cursor
             if bracket and run_name == "loaded":
-                floor_rps.append(load.run(generator, server.base_url, floor_path, connections=connections,
-                                          seconds=FLOOR_SLICE, headers=["Accept-Encoding: gzip"])["rps"])
+                measure_floors(connections)
             figures = load.run(generator, server.base_url, path, connections=connections, seconds=run_seconds, **kwargs)
             if bracket and run_name == "loaded":
-                floor_rps.append(load.run(generator, server.base_url, floor_path, connections=connections,
-                                          seconds=FLOOR_SLICE, headers=["Accept-Encoding: gzip"])["rps"])
+                measure_floors(connections)
             if name == "article_cold":
                 cold_cursor += figures["requests"] + connections + 1
                 figures["distinct_urls_left"] = max(notes["article_cold"]["distinct_urls"] - cold_cursor, 0)
             entry[run_name] = figures
-        if floor_rps:
-            # The floor measured just before and just after this page: the ratio holds even as the load on a
+        if bracket:
+            # The floors measured just before and just after this page: the ratio holds even as the load on a
             # shared machine drifts from one page to the next.
-            entry["floor_nearby_rps"] = round(sum(floor_rps) / len(floor_rps), 1)
+            entry["floor_nearby_rps"] = round(sum(floor_rps["floor"]) / len(floor_rps["floor"]), 1)
+            entry["same_bytes_nearby_rps"] = round(sum(floor_rps["same_bytes"]) / len(floor_rps["same_bytes"]), 1)
         results[name] = entry
         lo, one = entry["loaded"], entry["one_client"]
-        ratio = f"  {lo['rps'] / entry['floor_nearby_rps']:.2f} x floor" if entry.get("floor_nearby_rps") else ""
+        ratio = (f"  {lo['rps'] / entry['same_bytes_nearby_rps']:.2f} x same-bytes floor,"
+                 f" {lo['rps'] / entry['floor_nearby_rps']:.2f} x small floor") if entry.get("floor_nearby_rps") else ""
         print(f"  {label:<34} {lo['rps']:>8.1f} req/s  p95 {lo['p95_ms']:>7.1f} ms  (1 client: p95 {one['p95_ms']:.1f} ms)"
               + ratio + (f"  [{lo['status_errors']} bad status]" if lo["status_errors"] else ""))
     # The references again at the end: the machine's load drifts (other work on it), so the ratios use the
@@ -274,6 +286,18 @@ def measure(server, generator, urls, notes, cookie, args, only, pages=None, seco
             results["article_cold"]["stories_asked"] = cold_cursor - 1
             results["article_cold"]["within_rendered"] = cold_cursor - 1 <= rendered["cold_urls_rendered"]
     return results
+
+
+def save_same_bytes(url, name, headers):
+    """Save the body `url` answers as the same-bytes floor's page `name` (bench/views.py); its size in bytes."""
+    from .views import SAME_BYTES_DIR
+
+    request = urllib.request.Request(url, headers=dict(h.split(": ", 1) for h in headers))
+    with urllib.request.urlopen(request, timeout=30) as response:
+        content = response.read()
+    SAME_BYTES_DIR.mkdir(parents=True, exist_ok=True)
+    (SAME_BYTES_DIR / f"{name}.html").write_bytes(content)
+    return len(content)
 
 
 def newsroom_phase(args, common, port, generator, log_file):

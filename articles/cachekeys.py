@@ -51,6 +51,11 @@ def photo(pk):
     return f"photo-{pk}"
 
 
+# Keys that only blocks show (holes, articles/holes.py): no response names them in its Surrogate-Key, since a page
+# carries its own keys and not its blocks', so a CDN holds nothing under them and is never sent their purges.
+BLOCK_ONLY = frozenset({MOST_READ})
+
+
 def is_list_key(key) -> bool:
     """Keys of lists and site-wide things (kept when a response's key header must be shortened)."""
     return key in (HOME, LATEST, MOST_READ, SITE) or key.startswith("section-") or key.endswith("-list")

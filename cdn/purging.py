@@ -24,6 +24,8 @@ from django.db.models import Min
 from django.utils import timezone
 from django_tasks import task
 
+from articles import cachekeys
+
 from . import backends
 from .models import PendingPurge, PurgeCall, PurgeState
 
@@ -51,7 +53,7 @@ def queue(keys, *, now=None) -> int:
     backend = backends.current()
     if backend is None:
         return 0
-    keys = backends.clean_keys(keys)
+    keys = backends.clean_keys(set(keys) - cachekeys.BLOCK_ONLY)
     if not keys:
         return 0
     now = now or timezone.now()

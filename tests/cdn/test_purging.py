@@ -36,6 +36,20 @@ def test_keys_wait_for_the_worker_then_go_in_one_call(fastly, run_worker):
     assert log.ok and log.key_count == 4 and log.status == 200 and log.backend == "fastly"
 
 
+def test_keys_only_blocks_show_are_never_sent(fastly, run_worker, client):
+    """Most read is a block filled into pages, not a key any response names: its purge never reaches the CDN."""
+    from articles import cachekeys
+
+    purged(cachekeys.MOST_READ)
+    assert not PendingPurge.objects.exists()
+    purged(cachekeys.MOST_READ, "story-7")
+    run_worker()
+    [call] = fastly.calls
+    assert call["body"] == {"surrogate_keys": ["story-7"]}
+    response = client.get("/")
+    assert cachekeys.MOST_READ not in response["Surrogate-Key"].split()
+
+
 def test_a_rolled_back_change_purges_nothing(fastly, run_worker):
     """keys_purged is sent after the commit: a transaction that fails never reaches the CDN."""
     with pytest.raises(RuntimeError), transaction.atomic():

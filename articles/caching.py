@@ -117,8 +117,8 @@ def _compute_state(now, fallback=None, clock=0):
     next_publish = Article.objects.scheduled().order_by("published_at").values("published_at")[:1]
     try:
         rows = list(Section.objects.annotate(next_publish=Subquery(next_publish))
-                    .values_list("id", "name", "slug", "next_publish"))
-        changes, complete_until = _scheduled_changes(rows[0][3] if rows else None)
+                    .values_list("id", "name", "slug", "description", "next_publish"))
+        changes, complete_until = _scheduled_changes(rows[0][4] if rows else None)
         parts = {name: (read(timezone.now()), keys) for name, (read, keys) in _STATE_PARTS.items()}
     except DATABASE_ERRORS:
         if fallback is None:
@@ -138,7 +138,8 @@ def _compute_state(now, fallback=None, clock=0):
         "generation": generation,
         "next_publish": min(ends) if ends else None,
         "changes": changes,
-        "sections": [{"id": pk, "name": name, "slug": slug} for pk, name, slug, _ in rows],
+        "sections": [{"id": pk, "name": name, "slug": slug, "description": description}
+                     for pk, name, slug, description, _ in rows],
         "built": now,
         **{name: value for name, ((value, _), _keys) in parts.items()},
     }
@@ -169,6 +170,8 @@ def _purge_due(old, now):
 
 def site_state(request=None):
     """The current generation, scheduled changes, section menu and masthead (read once per request)."""
+    if request is None:  # code not handed the request (seo's paper name, say) still reads the request's state
+        request = current_request()
     state = getattr(request, "_newsroom_state", None)
     now = time.time()
     if not _valid_state(state, now):

@@ -58,18 +58,34 @@ class StoryPage:
         return bool(self.older or self.newer)
 
 
-def story_page(queryset, params, size=PAGE_SIZE) -> StoryPage:
-    """One page of queryset (published stories, any filter) newest first, placed by the request's cursor.
+def page_query(queryset, direction, stamp=None, pk=None, size=PAGE_SIZE):
+    """The sliced queryset a page reads: the first page (`direction` None), or from the story at (stamp, pk) on,
+    that story first, towards older stories ("truoc") or newer ones ("sau")."""
+    if direction is None:
+        return queryset.order_by("-published_at", "-id")[:size + 1]
+    # The named story itself comes first in each query: one query both checks the cursor and reads the page.
+    if direction == "truoc":
+        return (queryset.filter(Q(published_at__lt=stamp) | Q(published_at=stamp, id__lte=pk))
+                .order_by("-published_at", "-id")[:size + 2])
+    return (queryset.filter(Q(published_at__gt=stamp) | Q(published_at=stamp, id__gte=pk))
+            .order_by("published_at", "id")[:size + 2])
 
-    The cursor must name a story of this list exactly as make_cursor wrote it; anything else answers 404,
-    so made-up cursors cannot each become a page of their own in the cache.
+
+def story_page(stories, params, size=PAGE_SIZE) -> StoryPage:
+    """One page of `stories` (published stories, any filter) newest first, placed by the request's cursor.
+
+    `stories` is a queryset, or a function of (direction, stamp, pk, size) answering page_query's rows (a list
+    compiled once, prerender/reads.py). The cursor must name a story of this list exactly as make_cursor wrote it;
+    anything else answers 404, so made-up cursors cannot each become a page of their own in the cache.
     """
+    read = stories if callable(stories) else (
+        lambda direction, stamp, pk, size: list(page_query(stories, direction, stamp, pk, size)))
     given = [name for name in ("truoc", "sau") if name in params]
     if len(given) > 1:
         raise Http404(NO_SUCH_PAGE)
     page = StoryPage()
     if not given:
-        rows = list(queryset.order_by("-published_at", "-id")[:size + 1])
+        rows = read(None, None, None, size)
         page.stories = rows[:size]
         page.older = make_cursor(rows[size - 1]) if len(rows) > size else None
         return page
@@ -79,13 +95,7 @@ def story_page(queryset, params, size=PAGE_SIZE) -> StoryPage:
     if place is None:
         raise Http404(NO_SUCH_PAGE)
     stamp, pk = place
-    # The named story itself comes first in each query: one query both checks the cursor and reads the page.
-    if given[0] == "truoc":
-        rows = list(queryset.filter(Q(published_at__lt=stamp) | Q(published_at=stamp, id__lte=pk))
-                    .order_by("-published_at", "-id")[:size + 2])
-    else:
-        rows = list(queryset.filter(Q(published_at__gt=stamp) | Q(published_at=stamp, id__gte=pk))
-                    .order_by("published_at", "id")[:size + 2])
+    rows = read(given[0], stamp, pk, size)
     if not rows or rows[0].pk != pk or make_cursor(rows[0]) != value:
         raise Http404(NO_SUCH_PAGE)
     rows = rows[1:]

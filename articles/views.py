@@ -2,12 +2,13 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, router
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.csrf import csrf_exempt
@@ -21,9 +22,10 @@ from prerender import shell
 from . import cachekeys, related, seo
 from . import search as story_search
 from .bylines import credit_groups
-from .caching import public_page, shows
+from .caching import public_page, shows, site_state
+from .compiled import CompiledQuery
 from .models import Article, Author, Byline, Caption, Correction, Section, Status, Tag
-from .pagination import story_page
+from .pagination import page_query, story_page
 from .rendering import body_with_photos, photos_shown, placed_photo_ids
 
 # A story edited this long after it went out shows "Cập nhật" with the time of the edit.
@@ -69,10 +71,35 @@ def shows_teasers(request, stories):
         shows(request, *story.teaser_keys)
 
 
-def _list_page(request, queryset, *, template_context, heading, description, crumbs, keys):
-    # One query: the page's stories with their stored teasers (prerender/reads.py).
+# The stories of each list, from published(): scope -> the queryset of the stories of `value` at `now`.
+LIST_SCOPES = {
+    "section": lambda now, value: Article.objects.published(now=now).filter(section_id=value),
+    "author": lambda now, value: Article.objects.published(now=now).filter(bylines__author_id=value),
+    "tag": lambda now, value: Article.objects.published(now=now).filter(tags__id=value),
+}
+_LISTS = {
+    scope: CompiledQuery(f"{scope} list", lambda direction, size, *, now, value, stamp=None, pk=None, scope=scope:
+                         page_query(LIST_SCOPES[scope](now, value), direction, stamp, pk, size)
+                         .values_list(*prerender_reads.LISTED))
+    for scope in LIST_SCOPES
+}
+
+
+def list_stories(scope, value):
+    """A reader of the list `scope` of `value` for articles/pagination.py's story_page: its rows as Listed."""
+    def read(direction, stamp, pk, size):
+        values = {"stamp": stamp, "pk": pk} if direction else {}
+        rows = _LISTS[scope].rows(shape=(direction, size), using=router.db_for_read(Article), now=timezone.now(),
+                                  value=value, **values)
+        return prerender_reads.listed(rows)
+    return read
+
+
+def _list_page(request, scope, value, *, template_context, heading, description, crumbs, keys):
+    # One query: the page's stories and which stored render is current; their teasers from this process's memory
+    # of those renders, else one more query (prerender/reads.py).
     variant = "list_in_section" if "section" in template_context else "list"
-    page = story_page(prerender_reads.with_teasers(queryset, variant), request.GET)
+    page = story_page(list_stories(scope, value), request.GET)
     shows(request, *keys)
     if "sau" in request.GET and page.is_first:
         return redirect(request.path)
@@ -83,28 +110,49 @@ def _list_page(request, queryset, *, template_context, heading, description, cru
     if not page.is_first:
         cursor_name = "truoc" if request.GET.get("truoc") else "sau"
         path = f"{request.path}?{cursor_name}={request.GET[cursor_name]}"
-    meta = seo.PageMeta(
-        title=heading if page.is_first else _("%(heading)s - older stories") % {"heading": heading},
-        description=seo.describe(description) or _("Stories: %(heading)s - %(paper)s") % {
-            "heading": heading, "paper": seo.paper_name()},
-        path=path, structured_data=seo.collection_structured_data(heading, request.path, crumbs),
-    )
-    context = {"heading": heading, "page": page, "meta": meta, "crumbs": crumbs, **template_context}
+
+    def frame():
+        """The page's title, head tags, feeds and JSON-LD: what its list's header decides, not its stories."""
+        meta = seo.PageMeta(
+            title=heading if page.is_first else _("%(heading)s - older stories") % {"heading": heading},
+            description=seo.describe(description) or _("Stories: %(heading)s - %(paper)s") % {
+                "heading": heading, "paper": seo.paper_name()},
+            path=path, structured_data=seo.collection_structured_data(heading, request.path, crumbs),
+        )
+        context = {"heading": heading, "meta": meta, "crumbs": crumbs, **template_context}
+        return (meta.title, loader.render_to_string("_head_meta.html", context, request),
+                loader.render_to_string("articles/_list_feeds.html", context, request), meta.json_ld)
+
+    if scope == "section":
+        # A section's name and description come from the site state (a section's change starts a new one): the
+        # page's frame is made once per state and page address.
+        title, head, feeds, json_ld = shell.per_state(request, ("list frame", value, path), frame)
+    else:  # an author's or topic's come from its own row: made each time
+        title, head, feeds, json_ld = frame()
+    context = {"heading": heading, "page": page, "crumbs": crumbs, **template_context}
+    content = loader.render_to_string("articles/_list_content.html", context, request)
     return HttpResponse(shell.page(
-        request, title=meta.title, json_ld=meta.json_ld,
-        head=loader.render_to_string("_head_meta.html", context, request),
-        feeds=loader.render_to_string("articles/_list_feeds.html", context, request),
-        content=loader.render_to_string("articles/_list_content.html", context, request),
+        request, title=title, json_ld=json_ld, head=head, feeds=feeds, content=content,
         current_slug=template_context["section"].slug if "section" in template_context else None,
     ))
+
+
+def section_from_state(request, slug):
+    """The section at `slug` from the site state's menu (a section's change starts a new state), or 404."""
+    found = next((s for s in site_state(request)["sections"] if s["slug"] == slug), None)
+    if found is None:
+        raise Http404
+    if "description" not in found:  # a state stored by an earlier release
+        return get_object_or_404(Section, pk=found["id"])
+    return Section(pk=found["id"], name=found["name"], slug=found["slug"], description=found["description"])
 
 
 @read_only
 @public_page(parameters=LIST_PARAMETERS)
 def section_detail(request, slug):
-    section = get_object_or_404(Section, slug=slug)
+    section = section_from_state(request, slug)
     return _list_page(
-        request, Article.objects.published().filter(section=section), template_context={"section": section},
+        request, "section", section.pk, template_context={"section": section},
         heading=section.name, description=section.description,
         crumbs=[(_("Home"), "/"), (section.name, section.get_absolute_url())], keys=[cachekeys.section(section.pk)],
     )
@@ -115,7 +163,7 @@ def section_detail(request, slug):
 def author_detail(request, slug):
     author = get_object_or_404(Author.objects.select_related("portrait"), slug=slug)
     return _list_page(
-        request, Article.objects.published().filter(bylines__author=author), template_context={"author": author},
+        request, "author", author.pk, template_context={"author": author},
         heading=author.name, description=author.bio,
         crumbs=[(_("Home"), "/"), (_("Author"), None), (author.name, author.get_absolute_url())],
         keys=[cachekeys.author(author.pk), cachekeys.author_list(author.pk)]
@@ -128,7 +176,7 @@ def author_detail(request, slug):
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     return _list_page(
-        request, Article.objects.published().filter(tags=tag), template_context={"tag": tag},
+        request, "tag", tag.pk, template_context={"tag": tag},
         heading=tag.name, description=_("Stories on the topic %(topic)s") % {"topic": tag.name},
         crumbs=[(_("Home"), "/"), (_("Topic"), None), (tag.name, tag.get_absolute_url())],
         keys=[cachekeys.tag(tag.pk), cachekeys.tag_list(tag.pk)],

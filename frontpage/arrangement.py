@@ -4,17 +4,21 @@ Slots, in the order they are filled: the lead, a row of sub-leads, then each sec
 A slot's pin counts only while its story is public (Article.objects.published()) and the pin has not expired;
 otherwise the slot takes the newest story not already in an earlier slot, so no story fills two slots. The
 "Tin mới" list beside the lead is the plain chronological river (all but the lead), not a slot.
-The stories come in one query (ids of every candidate, then the teasers), whatever is pinned.
+The candidates come in one query, whatever is pinned, compiled once per process (articles/compiled.py); their
+teasers come after (prerender/reads.py), for the stories shown only.
 """
 import dataclasses
 from datetime import timedelta
 
+from django.db import router
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from articles.compiled import CompiledQuery
 from articles.models import Article
-from articles.views import for_teasers, ids_of_any, newest
+from articles.views import ids_of_any, newest
+from prerender import reads
 
 SUBLEADS = 4
 SECTION_PICKS = 4
@@ -68,25 +72,34 @@ class PinnedStory:
         return self.expires is None or now.timestamp() < self.expires
 
 
-def arrange(*, pins, sections, now, also=(), read=for_teasers):
+def candidates(*, now, featured_since, section_ids, ids):
+    """Every story the front page may show at `now`, newest first (LISTED columns): enough of the newest to fill
+    every slot even when all pins are gone and the lead and sub-leads all come from one section, the newest
+    featured one, each section's newest, and the pinned stories `ids`; only those public at `now`."""
+    published = Article.objects.published(now=now)
+    spare = 1 + SUBLEADS
+    wanted = [newest(published).values("id")[:LATEST + spare],
+              newest(published.filter(is_featured=True, published_at__gte=featured_since)).values("id")[:1]]
+    wanted += [newest(published.filter(section_id=pk)).values("id")[:SECTION_PICKS + spare] for pk in section_ids]
+    condition = ids_of_any(wanted)
+    if ids:
+        condition |= Q(id__in=ids)
+    return newest(published.filter(condition)).values_list(*reads.LISTED)
+
+
+_CANDIDATES = CompiledQuery("front page", candidates)
+
+
+def arrange(*, pins, sections, now):
     """The front page at `now`: lead, sub-leads, latest stories and section blocks, from pins and fallbacks.
 
     `pins` are PinnedStory values (expired ones are ignored), `sections` the menu's dicts (id, name, slug).
-    The stories `also` (ids, e.g. the most-read list) come in the same query, those public under "also" by id.
-    `read` makes the one query's stories from a queryset (by default with what the teaser template shows).
+    The stories are prerender.reads.Listed values, their teasers not yet given (fill_teasers does that).
     """
-    published = Article.objects.published(now=now)
     pinned = {p.slot: p.article_id for p in pins if p.active(now)}
-    # Enough of the newest to fill every slot even when all pins are gone and the lead and sub-leads all
-    # come from one section.
-    spare = 1 + SUBLEADS
-    wanted = [newest(published).values("id")[:LATEST + spare],
-              newest(published.filter(is_featured=True, published_at__gte=now - FEATURED_MAX_AGE)).values("id")[:1]]
-    wanted += [newest(published.filter(section_id=s["id"])).values("id")[:SECTION_PICKS + spare] for s in sections]
-    condition = ids_of_any(wanted)
-    if pinned or also:
-        condition |= Q(id__in=sorted(set(pinned.values()) | set(also)))
-    stories = list(newest(read(published.filter(condition))))
+    stories = reads.listed(_CANDIDATES.rows(
+        using=router.db_for_read(Article), now=now, featured_since=now - FEATURED_MAX_AGE,
+        section_ids=[s["id"] for s in sections], ids=sorted(set(pinned.values()))))
     by_id = {story.pk: story for story in stories}
     # A story pinned anywhere is kept for its own slot: earlier slots do not take it as their fallback.
     reserved = {article_id for article_id in pinned.values() if article_id in by_id}
@@ -110,7 +123,7 @@ def arrange(*, pins, sections, now, also=(), read=for_teasers):
         own = [s for s in stories if s.section_id == section["id"]]
         picks = [story for story in (take(slot, own) for slot in section_slots(section["id"])) if story]
         if picks:
-            blocks.append({"section": section, "url": reverse("articles:section", kwargs={"slug": section["slug"]}),
-                           "stories": picks})
-    return {"lead": lead, "subleads": subleads, "latest": latest, "blocks": blocks,
-            "also": {i: by_id[i] for i in also if i in by_id}}
+            # Lazy: a cut front page (frontpage/views.py) never needs it again.
+            url = reverse_lazy("articles:section", kwargs={"slug": section["slug"]})
+            blocks.append({"section": section, "url": url, "stories": picks})
+    return {"lead": lead, "subleads": subleads, "latest": latest, "blocks": blocks}

@@ -16,14 +16,10 @@ from . import arrangement, layouts
 TEASERS = ("lead", "latest", "sublead", "pick", "pick_small")
 
 
-def _stories_with_teasers(queryset):
-    return prerender_reads.with_teasers(queryset, *TEASERS)
-
-
 def front_page_context(*, pins, sections, now):
     """Everything home.html needs: the arranged stories with their stored teasers and the page's metadata (most
     read is a hole)."""
-    page = arrangement.arrange(pins=pins, sections=sections, now=now, read=_stories_with_teasers)
+    page = arrangement.arrange(pins=pins, sections=sections, now=now)
     shown = {story.pk: story for story in [page["lead"], *page["subleads"], *page["latest"],
                                            *[s for block in page["blocks"] for s in block["stories"]]] if story}
     prerender_reads.fill_teasers(shown.values(), *TEASERS)
@@ -37,6 +33,31 @@ def front_page_context(*, pins, sections, now):
     return {**page, "shown": list(shown.values()), "meta": meta}
 
 
+class _Mark:
+    """A story in the cut front page: its teasers are shell.FRAGMENT."""
+
+    teaser_lead = teaser_latest = teaser_sublead = teaser_pick = teaser_pick_small = shell.FRAGMENT
+
+
+def home_content(request, context) -> str:
+    """_home_content.html for `context`: the template cut once per site state and arrangement shape
+    (prerender/shell.py), the stories' stored teasers joined in per request."""
+    lead, latest, subleads, blocks = context["lead"], context["latest"], context["subleads"], context["blocks"]
+    structure = (lead is not None, len(latest), len(subleads),
+                 tuple((block["section"]["id"], len(block["stories"])) for block in blocks))
+    mark = _Mark()
+    skeleton = {
+        "lead": mark if lead else None, "latest": [mark] * len(latest), "subleads": [mark] * len(subleads),
+        "blocks": [{**block, "stories": [mark] * len(block["stories"])} for block in blocks],
+    }
+    pieces = shell.cut_content(request, "articles/_home_content.html", skeleton, structure)
+    teasers = ([lead.teaser_lead] if lead else []) + [s.teaser_latest for s in latest]
+    teasers += [s.teaser_sublead for s in subleads]
+    for block in blocks:
+        teasers += [s.teaser_pick if n == 0 else s.teaser_pick_small for n, s in enumerate(block["stories"])]
+    return shell.join_content(pieces, teasers)
+
+
 @read_only
 @public_page
 def home(request):
@@ -45,6 +66,8 @@ def home(request):
     shows(request, cachekeys.HOME, cachekeys.LATEST)
     shows_teasers(request, context["shown"])
     meta = context["meta"]
-    return HttpResponse(shell.page(
-        request, title=meta.title, head=loader.render_to_string("_head_meta.html", context, request),
-        json_ld=meta.json_ld, content=loader.render_to_string("articles/_home_content.html", context, request)))
+    # The head tags say what the site state alone decides (the paper's name): made once per state.
+    head = shell.per_state(request, ("home head",),
+                           lambda: loader.render_to_string("_head_meta.html", context, request))
+    return HttpResponse(shell.page(request, title=meta.title, head=head, json_ld=meta.json_ld,
+                                   content=home_content(request, context)))

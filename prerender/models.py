@@ -16,8 +16,9 @@ class StoryRender(models.Model):
     version = models.PositiveIntegerField(_("story version"))
     fingerprint = models.CharField(_("fingerprint"), max_length=32)
     stale = models.BooleanField(_("stale"), default=False)
-    # Moved on by every mark of staleness: a render stores its result only if the stamp it read before reading
-    # the story is still there, so a render of data older than a change never overwrites that change's.
+    # Moved on by every mark of staleness and every stored render: a render stores its result only if the stamp it
+    # read before reading the story is still there, so a render of data older than a change never overwrites that
+    # change's; and a stamp names one stored content (lists keep teasers in memory by it, prerender/reads.py).
     stamp = models.PositiveIntegerField(default=0)
     title = models.TextField(_("title"))
     head = models.TextField(_("head tags"))

@@ -2,24 +2,24 @@
 
 The story page reads the story's id, version, section and its stored render in one query that starts from
 Article.objects.published(): an unpublished story's render is never read, let alone served. Lists read
-their stories' ids and stored teasers in one query. A render that is missing or not current is rendered
+their stories' places and which stored render is current in one query (also from published()), and the teasers
+from this process's memory of that very render, or else in a second query. Both queries are compiled once per
+process (articles/compiled.py). A render that is missing or not current is rendered
 (and stored) on the spot: correct first, fast as soon as it is stored.
 """
-import datetime
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
-from django.db import connections, router
-from django.db.models import F
+from django.db import router
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
 
+from articles.compiled import CompiledQuery
 from articles.models import Article
 
 from . import fragments, store
 from .models import StoryRender
-
-_CHECK = {"_r_version": F("render__version"), "_r_fingerprint": F("render__fingerprint"),
-          "_r_stale": F("render__stale"), "_r_teasers_show": F("render__teasers_show")}
 
 
 @dataclass
@@ -41,9 +41,6 @@ def _current(row_version, version, fingerprint, stale, current_fingerprint) -> b
 
 
 STORY_FIELDS = ["title", "head", "json_ld", "story", "keys"]
-_PROBE_SLUG = "\x00prerender-probe"
-_PROBE_NOW = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
-_story_sql = {}
 
 
 def _story_query(slug, now):
@@ -52,33 +49,16 @@ def _story_query(slug, now):
                          "render__stale", *[f"render__{f}" for f in STORY_FIELDS])[:1])
 
 
-def _story_row(slug):
-    """_story_query's one row, its SQL compiled once per process and database: for a query this small, Django's
-    compiler costs more than the query itself (bench/results/template-choice.md has the page's other parts)."""
-    alias = router.db_for_read(Article)
-    connection = connections[alias]
-    compiled = _story_sql.get(alias)
-    if compiled is None:
-        sql, params = _story_query(_PROBE_SLUG, _PROBE_NOW).using(alias).query.sql_with_params()
-        params = list(params)
-        probe_now = connection.ops.adapt_datetimefield_value(_PROBE_NOW)
-        compiled = _story_sql[alias] = (sql, params, params.index(_PROBE_SLUG), params.index(probe_now))
-    sql, params, slug_at, now_at = compiled
-    params = list(params)
-    params[slug_at] = slug
-    params[now_at] = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
+_STORY = CompiledQuery("story page", _story_query)
 
 
 def published_story(slug) -> StoryRow | None:
     """The published story at `slug` with its current stored render (rendered now if need be), or None."""
     fields = STORY_FIELDS
-    row = _story_row(slug)
-    if row is None:
+    rows = _STORY.rows(using=router.db_for_read(Article), slug=slug, now=timezone.now())
+    if not rows:
         return None
-    pk, version, section_id, section_slug, r_version, r_fingerprint, r_stale, *values = row
+    pk, version, section_id, section_slug, r_version, r_fingerprint, r_stale, *values = rows[0]
     if _current(r_version, version, r_fingerprint, r_stale, fragments.fingerprint()):
         render = StoryRender(article_id=pk, version=r_version, **dict(zip(fields, values)))
     else:
@@ -88,26 +68,153 @@ def published_story(slug) -> StoryRow | None:
     return StoryRow(pk=pk, section_id=section_id, section_slug=section_slug, render=render)
 
 
-def with_teasers(queryset, *variants, fields=()):
-    """`queryset` (stories) reading, in its own query, the stored teasers `variants` and whether they are
-    current; only the columns a list needs besides, and `fields`."""
-    return queryset.only("id", "version", "published_at", "section_id", "is_featured", *fields).annotate(
-        **_CHECK, **{f"_t_{v}": F(f"render__teaser_{v}") for v in variants})
+# --- Lists: the stories' places, then their teasers from this process's memory or the stored renders ---------
+
+# What a list reads of each story: where it goes (the front page's rules, a list's cursor) and which stored render
+# is current. The teasers themselves come from _memory, or from the stored renders in a second query.
+LISTED = ("id", "section_id", "published_at", "is_featured", "version", "title", "render__version",
+          "render__fingerprint", "render__stale", "render__stamp", "render__rendered_at")
+
+
+class Listed:
+    """A published story in a list: its place and, once fill_teasers ran, its teasers (`teaser_<variant>`)."""
+
+    def __init__(self, row):
+        (self.pk, self.section_id, self.published_at, self.is_featured, self.version, self.title, self.r_version,
+         self.r_fingerprint, self.r_stale, self.r_stamp, self.r_rendered_at) = row
+        self.teaser_keys = []
+
+    @property
+    def id(self):
+        return self.pk
+
+    def render_identity(self):
+        """Which stored render this is: each store and each stale mark moves the stamp on (prerender/store.py)."""
+        return (self.r_version, self.r_stamp, self.r_rendered_at, self.r_fingerprint)
+
+    def __repr__(self):
+        return f"<Listed {self.pk}>"
+
+
+def listed(rows) -> list[Listed]:
+    return [Listed(row) for row in rows]
+
+
+class _TeaserMemory:
+    """Stored teasers this process has read (a least recently used few thousand stories), each with the identity of
+    the render it came from.
+
+    A list's own query reads which render is current for each story (prerender/models.py: each stored render and
+    each stale mark moves its stamp on); a teaser is taken from here only for
+    that very render, so this memory needs no purge and can never show what the database no longer holds.
+    """
+
+    SIZE = 3000
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.entries = OrderedDict()
+
+    def get(self, story_id, identity, variants):
+        with self.lock:
+            entry = self.entries.get(story_id)
+            if entry is None or entry[0] != identity or not all(v in entry[2] for v in variants):
+                return None
+            self.entries.move_to_end(story_id)
+            return entry
+
+    def put(self, story_id, identity, shows, teasers):
+        with self.lock:
+            entry = self.entries.get(story_id)
+            if entry is not None and entry[0] == identity:
+                teasers = {**entry[2], **teasers}
+            self.entries[story_id] = (identity, shows, teasers)
+            self.entries.move_to_end(story_id)
+            while len(self.entries) > self.SIZE:
+                self.entries.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+
+
+_memory = _TeaserMemory()
+
+
+def forget_teasers():
+    """Empty this process's memory of teasers (tests start each with every cache empty)."""
+    _memory.clear()
+
+_EMPTY = SafeString("")
+
+
+def _teasers_query(*, ids, now, variants):
+    return (Article.objects.published(now=now).filter(id__in=ids)
+            .values_list(*LISTED, "render__teasers_show", *[f"render__teaser_{v}" for v in variants]))
+
+
+_TEASERS = {}
+
+
+def _teasers_rows(ids, variants):
+    query = _TEASERS.get(variants)
+    if query is None:
+        query = _TEASERS[variants] = CompiledQuery(
+            f"teasers {variants}", lambda ids, now: _teasers_query(ids=ids, now=now, variants=variants))
+    return query.rows(using=router.db_for_read(Article), ids=sorted(ids), now=timezone.now())
+
+
+def _give(story, shows, teasers, variants):
+    story.teaser_keys = shows.split()
+    for variant in variants:
+        setattr(story, f"teaser_{variant}", teasers.get(variant) or _EMPTY)
+
+
+def _safe(teasers):
+    """Stored teasers as safe strings: rendered by our templates (prerender/fragments.py), escaped there."""
+    return {variant: SafeString(html or "") for variant, html in teasers.items()}  # noqa: S704
+
+
+def _render(story, variants):
+    render = store.render_story(story.pk)
+    if render is None:  # taken off since the list's query: shown as it was a moment ago, without a teaser
+        _give(story, "", {}, variants)
+        return
+    teasers = _safe({v: getattr(render, f"teaser_{v}") for v in fragments.TEASERS})
+    if render.fingerprint == fragments.fingerprint():
+        _memory.put(story.pk, (render.version, render.stamp, render.rendered_at, render.fingerprint),
+                    render.teasers_show, teasers)
+    _give(story, render.teasers_show, teasers, variants)
 
 
 def fill_teasers(stories, *variants):
-    """Give each story of `stories` (read through with_teasers) its teasers as `teaser_<variant>` and the keys
-    they show as `teaser_keys`; stories whose stored render is not current are rendered first (and stored)."""
+    """Give each story of `stories` (Listed) its teasers as `teaser_<variant>` and the keys they show as
+    `teaser_keys`: from this process's memory when it holds the current render's, else from the stored renders
+    (one query for all); stories whose stored render is not current are rendered first (and stored)."""
     current = fragments.fingerprint()
+    wanted = []
     for story in stories:
-        if _current(story._r_version, story.version, story._r_fingerprint, story._r_stale, current):
-            story.teaser_keys = story._r_teasers_show.split()
-            for variant in variants:
-                setattr(story, f"teaser_{variant}", mark_safe(getattr(story, f"_t_{variant}")))  # noqa: S308
+        if not _current(story.r_version, story.version, story.r_fingerprint, story.r_stale, current):
+            _render(story, variants)
             continue
-        render = store.render_story(story.pk)
-        story.teaser_keys = render.teasers_show.split() if render else []
-        for variant in variants:
-            html = getattr(render, f"teaser_{variant}") if render else ""
-            setattr(story, f"teaser_{variant}", mark_safe(html))  # noqa: S308 - rendered by our templates
+        entry = _memory.get(story.pk, story.render_identity(), variants)
+        if entry is None:
+            wanted.append(story)
+        else:
+            _give(story, entry[1], entry[2], variants)
+    if not wanted:
+        return stories
+    rows = {row[0]: row for row in _teasers_rows([s.pk for s in wanted], variants)}
+    for story in wanted:
+        row = rows.get(story.pk)
+        if row is None:  # taken off since the list's query
+            _give(story, "", {}, variants)
+            continue
+        fresh = Listed(row[:len(LISTED)])
+        if not _current(fresh.r_version, fresh.version, fresh.r_fingerprint, fresh.r_stale, current):
+            _render(story, variants)
+            continue
+        shows, teasers = row[len(LISTED)], _safe(dict(zip(variants, row[len(LISTED) + 1:])))
+        _memory.put(story.pk, fresh.render_identity(), shows, teasers)
+        _give(story, shows, teasers, variants)
     return stories

@@ -1,6 +1,9 @@
 """The page shell: base.html (head, header with the section menu, masthead footer) rendered once per site
 state and section, then cut where each page's own parts go.
 
+Content templates that put stored fragments (teasers) in a frame are cut the same way (cut_content): rendered
+once per site state and structure with a mark for each fragment, then joined with the request's fragments.
+
 Measured against rendering base.html on every request, with Django's templates and with Jinja2
 (bench/template_choice.py, results in bench/results/template-choice.md): joining the cut pieces costs a
 few microseconds, a template render of the shell a large part of a millisecond. The pieces are kept in this
@@ -11,6 +14,7 @@ import threading
 
 from django.template.loader import get_template
 from django.utils.html import escape
+from django.utils.translation import get_language
 from django.utils.safestring import SafeString
 
 from articles import seo
@@ -22,6 +26,10 @@ from . import fragments
 MARKS = ("title", "head", "feeds", "json_ld", "content")
 _pieces = {}
 _lock = threading.Lock()
+# Where a stored fragment goes in a cut content template (see cut_content).
+FRAGMENT = SafeString("<!--shell:fragment-->")
+_contents = {}
+MAX_CONTENTS = 256
 
 
 def _cut(request, current_slug):
@@ -47,6 +55,44 @@ def _shell(request, current_slug):
                 _pieces.clear()
             _pieces[(generation, current_slug)] = found
     return found
+
+
+def _generation(request):
+    state = site_state(request)
+    return (state.get("generation"), state.get("built"), fragments.fingerprint(), get_language())
+
+
+def per_state(request, key, make):
+    """make()'s value, kept in this process for the current site state (and templates, settings, language): for
+    what the site state alone decides besides `key` (a section's list header, say)."""
+    generation = _generation(request)
+    found = _contents.get(key)
+    if found is None or found[0] != generation:
+        found = (generation, make())
+        with _lock:
+            if len(_contents) >= MAX_CONTENTS or any(g != generation for g, _value in _contents.values()):
+                _contents.clear()
+            _contents[key] = found
+    return found[1]
+
+
+def cut_content(request, template, context, structure) -> list[str]:
+    """`template` rendered with FRAGMENT standing for each stored fragment, cut there: the pieces between the
+    fragments, kept in this process for the site state and `structure` (what else, besides the site state, the
+    template's output depends on: which blocks, how many fragments in each)."""
+    return per_state(request, (template, structure),
+                     lambda: get_template(template).render(context, request).split(FRAGMENT))
+
+
+def join_content(pieces, fragments_in_order) -> str:
+    """The cut pieces with the fragments back in their places (in the order the template shows them)."""
+    if len(pieces) != len(fragments_in_order) + 1:
+        raise ValueError("the cut template and its fragments disagree")
+    out = [pieces[0]]
+    for fragment, piece in zip(fragments_in_order, pieces[1:]):
+        out.append(fragment)
+        out.append(piece)
+    return SafeString("".join(out))
 
 
 def fill_marks(html, values) -> str:

@@ -5,8 +5,9 @@ fingerprint; readers check that in the query that reads it (prerender/reads.py) 
 not, so a render that failed or a mark that came late costs a render, never a wrong page.
 
 Race rule: a render reads the row's stamp before it reads the story, and stores only while the stamp is
-unchanged (UPDATE ... WHERE stamp = read); every mark of staleness moves the stamp on in the transaction of
-the change (or right after its commit), so a render of data read before a change never replaces a newer one.
+unchanged (UPDATE ... WHERE stamp = read, moving it on); every mark of staleness moves the stamp on in the
+transaction of the change (or right after its commit), so a render of data read before a change never replaces
+a newer one.
 """
 import logging
 
@@ -55,8 +56,10 @@ def _render_story(article_id):
             return StoryRender(article_id=article_id, **fields)
         _store_keys(stored, previous=None)
         return stored
-    if StoryRender.objects.filter(pk=article_id, stamp=stamp).update(**fields):
-        stored = StoryRender(article_id=article_id, stamp=stamp, **fields)
+    # The stamp moves on with the store too, so that (story, stamp) names one stored content (prerender/reads.py
+    # keeps teasers in memory by it).
+    if StoryRender.objects.filter(pk=article_id, stamp=stamp).update(**fields, stamp=F("stamp") + 1):
+        stored = StoryRender(article_id=article_id, stamp=stamp + 1, **fields)
         _store_keys(stored, previous=previous)
         return stored
     # A change came in while rendering: this render is served to this request, never stored.

@@ -52,8 +52,10 @@ def _roles_after_flush(request):
 
 @pytest.fixture(autouse=True)
 def _media_and_cache(settings, tmp_path):
-    """Each test gets its own media folders and an empty cache."""
+    """Each test gets its own media folders and an empty cache (the shared one, and this process's teasers)."""
     from django.core.cache import cache
+
+    from prerender.reads import forget_teasers
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.STORAGES = {
@@ -62,8 +64,10 @@ def _media_and_cache(settings, tmp_path):
             **settings.STORAGES["originals"].get("OPTIONS", {}), "location": str(tmp_path / "private")}},
     }
     cache.clear()
+    forget_teasers()
     yield
     cache.clear()
+    forget_teasers()
 
 
 def pytest_report_header(config):

@@ -15,7 +15,13 @@ the keys they will change; a page or block showing one of those keys never outli
 request after it purges those keys (so the CDN and the stored renders hear of it too). Other pages keep.
 
 Blocks that many pages show and that change with every publish (related stories, most read) are holes: the page
-holds a placeholder, the block is cached on its own (articles/holes.py) and filled in on every response.
+holds a placeholder, the block is cached on its own (articles/holes.py) and filled in on every response. A page with
+holes is stored cut at them (holes.split), so filling it is a join; its ETag is made from the page's own and its
+blocks' (each a hash of its bytes), not by hashing the filled page on every response.
+
+A hot page this process holds in its local level (NEWSROOM_PAGE_CACHE_LOCAL_SECONDS) is answered by
+articles/middleware.py, last in MIDDLEWARE, before URL resolution, for bare requests (GET or HEAD, no query string, no
+session cookie); everything else reaches the view's public_page. Both ask `from_cache`, the one test of a hit.
 
 Only changes the public can see purge. Each public view declares the query parameters it reads
 (`@public_page(parameters=("truoc", "sau"))`): only those reach the view and the cache key.
@@ -434,7 +440,14 @@ def _etag(content):
     return '"%s"' % hashlib.md5(content, usedforsecurity=False).hexdigest()
 
 
-def _public_headers(request, response, entry, now, built=None):
+def _filled_etag(etag, block_etags):
+    """The ETag of a page filled with its blocks: from the stored page's own and its blocks' (no hash of the whole
+    page per response); any change of the bytes changes one of them."""
+    signature = ";".join([etag, *block_etags]).encode()
+    return '"%s"' % hashlib.md5(signature, usedforsecurity=False).hexdigest()
+
+
+def _public_headers(request, response, entry, now, built=None, etag=None):
     fresh = max(0, int(entry["expires"] - now))
     max_age = min(settings.NEWSROOM_BROWSER_CACHE_SECONDS, fresh)
     stale = min(settings.NEWSROOM_STALE_SECONDS, fresh - max_age)
@@ -445,7 +458,7 @@ def _public_headers(request, response, entry, now, built=None):
         directives["stale_while_revalidate"] = stale
     patch_cache_control(response, **directives)
     _key_headers(response, entry["keys"])
-    etag = entry["etag"] if built is None else _etag(response.content)
+    etag = etag or entry["etag"]
     built = max(entry["built"], built or 0)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(built)
@@ -459,16 +472,113 @@ def _render(view, request, args, kwargs):
     return response
 
 
+def _parts(entry):
+    """The stored page cut at its holes (holes.split), or None for a page without any."""
+    from . import holes
+
+    if not entry.get("holes"):
+        return None
+    if "parts" in entry:
+        return entry["parts"]
+    return holes.split(entry["content"])  # stored whole by an older release
+
+
 def _served(request, entry, now, state, clock, label):
     """A stored entry as a response, its holes filled."""
     from . import holes
 
-    response = HttpResponse(entry["content"], content_type=entry["content_type"])
-    built = None
-    if entry.get("holes"):
-        response.content, built = holes.fill(request, entry["content"], state, clock, now)
+    parts = _parts(entry)
+    if parts is None:
+        response = HttpResponse(entry["content"], content_type=entry["content_type"])
+        built = etag = None
+    else:
+        content, built, block_etags = holes.fill_parts(parts, state, clock, now)
+        response = HttpResponse(content, content_type=entry["content_type"])
+        etag = _filled_etag(entry["etag"], block_etags)
     response["X-Page-Cache"] = label
-    return _public_headers(request, response, entry, now, built)
+    return _public_headers(request, response, entry, now, built, etag)
+
+
+class _Lookup:
+    """What the page cache holds for one request's key: the entry (or None), the site state and the cache clock."""
+
+    __slots__ = ("entry", "state", "clock", "now", "started")
+
+    def fresh(self):
+        entry = self.entry
+        return bool(entry) and entry["generation"] == self.state["generation"] and entry["expires"] > self.now
+
+
+def _look_up(request, key, local_only=False):
+    """Read `key`, the site state and the clock: from this process's copy when it is fresh enough, else in one round
+    trip to the shared cache (None instead, if `local_only`). A purge this process could not send is sent first."""
+    if _purge_pending:
+        with _pending_lock:
+            pending = set(_purge_pending)
+        _purge_shared(pending)
+    lookup = _Lookup()
+    lookup.started = time.monotonic()
+    lookup.now = now = time.time()
+    local_seconds = _local_seconds()
+    state = _local.fresh_state(now, local_seconds) if local_seconds else None
+    clock = None
+    if state is not None:
+        entry = _local.page(key, now, local_seconds)
+        if entry is None:
+            if local_only:
+                return None
+            found = cache.get_many([key, cacheindex.CLOCK_KEY])
+            clock, entry = cacheindex.clock_of(found), found.get(key)
+            if entry is not None:
+                _local.remember_page(key, entry, now)
+        request._newsroom_state = state
+    else:
+        if local_only:
+            return None
+        found = cache.get_many([STATE_KEY, key, cacheindex.CLOCK_KEY])
+        clock = cacheindex.clock_of(found)
+        state = found.get(STATE_KEY)
+        if _valid_state(state, now):
+            request._newsroom_state = state
+        else:
+            state = site_state(request)
+        entry = found.get(key)
+        if local_seconds:
+            _local.remember_state(state, now)
+            if entry is not None:
+                _local.remember_page(key, entry, now)
+    lookup.entry, lookup.state, lookup.clock = entry, state, clock
+    return lookup
+
+
+def from_cache(request, key, *, local_only=False):
+    """(the stored page for `key` as a hit response, or None; what was read for it, or None if `local_only` and this
+    process holds no copy).
+
+    The one answer to "is this request a hit", for public_page and for PageCacheMiddleware (articles/middleware.py),
+    which asks this process's copy only, before the URL is even resolved. The caller has checked that the request
+    may share the cache (is_private_request).
+    """
+    lookup = _look_up(request, key, local_only)
+    if lookup is not None and lookup.fresh():
+        return _served(request, lookup.entry, lookup.now, lookup.state, lookup.clock, "hit"), lookup
+    return None, lookup
+
+
+def early_response(request):
+    """A hot page this process holds (the local level), answering a bare public request before URL resolution; or
+    None, and the view answers as usual.
+
+    Bare: GET or HEAD, no query string (the key is then the one public_page would use, whatever parameters the view
+    declares), no session cookie (is_private_request). A stored page was put under its path's key by a public_page
+    view on that very path (the URL conf is fixed), so it answers as that view would. Only this process's copy is
+    asked: any other request (a 404, the admin's login, a page not held here) pays no round trip for it.
+    """
+    if (request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING")
+            or settings.SESSION_COOKIE_NAME in request.COOKIES or not _local_seconds()):
+        return None
+    response, _lookup = from_cache(request, page_key(request), local_only=True)
+    return response
 
 
 def public_page(view=None, *, parameters=(), shared=True):
@@ -515,40 +625,13 @@ def _private(view, request, args, kwargs):
 def _public(view, request, args, kwargs):
     from . import holes
 
-    if _purge_pending:
-        with _pending_lock:
-            pending = set(_purge_pending)
-        _purge_shared(pending)
-    started = time.monotonic()
     key = page_key(request)
-    now = time.time()
+    response, lookup = from_cache(request, key)
+    if response is not None:
+        return response
+    started, now, state, clock, entry = lookup.started, lookup.now, lookup.state, lookup.clock, lookup.entry
     local_seconds = _local_seconds()
     stale_if_error = settings.NEWSROOM_STALE_IF_ERROR_SECONDS
-    state = _local.fresh_state(now, local_seconds) if local_seconds else None
-    clock = None
-    if state is not None:
-        request._newsroom_state = state
-        entry = _local.page(key, now, local_seconds)
-        if entry is None:
-            found = cache.get_many([key, cacheindex.CLOCK_KEY])
-            clock, entry = cacheindex.clock_of(found), found.get(key)
-            if entry is not None:
-                _local.remember_page(key, entry, now)
-    else:
-        found = cache.get_many([STATE_KEY, key, cacheindex.CLOCK_KEY])
-        clock = cacheindex.clock_of(found)
-        state = found.get(STATE_KEY)
-        if _valid_state(state, now):
-            request._newsroom_state = state
-        else:
-            state = site_state(request)
-        entry = found.get(key)
-        if local_seconds:
-            _local.remember_state(state, now)
-            if entry is not None:
-                _local.remember_page(key, entry, now)
-    if entry and entry["generation"] == state["generation"] and entry["expires"] > now:
-        return _served(request, entry, now, state, clock, "hit")
 
     if clock is None:
         clock = cacheindex.read_clock()
@@ -564,26 +647,29 @@ def _public(view, request, args, kwargs):
             _key_headers(response, keys)
         return response
     content = response.content
+    parts = holes.split(content) if holes.PLACEHOLDER in content else None
     entry = {
         "generation": state["generation"],
-        "content": content,
         "content_type": response["Content-Type"],
         "etag": _etag(content),
         "built": now,
         "expires": (now if getattr(request, "_newsroom_not_stored", False)
                     else expiry(keys, state, now, settings.NEWSROOM_PAGE_CACHE_SECONDS)),
         "keys": keys,
-        "holes": holes.PLACEHOLDER in content,
+        "holes": parts is not None,
+        # A page with holes is kept cut at them (holes.split): filling it on each response is a join.
+        **({"parts": parts} if parts is not None else {"content": content}),
     }
     if entry["expires"] > now:
         timeout = max(1, math.ceil(entry["expires"] - now)) + stale_if_error
         if cacheindex.store(key, entry, timeout, keys, clock, started) and local_seconds:
             _local.remember_page(key, entry, now)
-    built = None
-    if entry["holes"]:
-        response.content, built = holes.fill(request, content, state, clock, now)
+    built = etag = None
+    if parts is not None:
+        response.content, built, block_etags = holes.fill_parts(parts, state, clock, now)
+        etag = _filled_etag(entry["etag"], block_etags)
     response["X-Page-Cache"] = "miss"
-    return _public_headers(request, response, entry, now, built)
+    return _public_headers(request, response, entry, now, built, etag)
 
 
 def register_hole(name, render, seconds=None):

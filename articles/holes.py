@@ -10,6 +10,7 @@ page's: a CDN copy of a page holds its blocks as they were, for at most its max-
 
 Outside public_page (the staff preview), the template tag renders the block in place.
 """
+import hashlib
 import logging
 import re
 import time
@@ -66,13 +67,17 @@ def block_key(name, query):
     return f"{BLOCK_KEY_PREFIX}{name}:{query}"
 
 
+def _block_etag(html):
+    return hashlib.md5(html.encode(), usedforsecurity=False).hexdigest()
+
+
 def _render_block(name, query, state, now, clock, started):
     from .caching import expiry
 
     render, seconds = _holes[name]
     html, keys = render(_params(query))
     keys = sorted(set(keys) | {cachekeys.SITE})
-    entry = {"generation": state["generation"], "html": html, "keys": keys, "built": now,
+    entry = {"generation": state["generation"], "html": html, "etag": _block_etag(html), "keys": keys, "built": now,
              "expires": expiry(keys, state, now, seconds or BLOCK_SECONDS)}
     kept = False
     if entry["expires"] > now:
@@ -81,14 +86,39 @@ def _render_block(name, query, state, now, clock, started):
     return entry, kept
 
 
+def split(content):
+    """`content` cut at its holes: static bytes and (name, query) pairs in turn, so that filling it is a join.
+
+    Placeholders of holes nobody registered stay in the static bytes, as fill leaves them.
+    """
+    parts, last = [], 0
+    for match in _PATTERN.finditer(content):
+        name = match.group(1).decode()
+        if name not in _holes:
+            continue
+        parts += [content[last:match.start()], (name, match.group(2).decode())]
+        last = match.end()
+    if not parts:
+        return None
+    parts.append(content[last:])
+    return tuple(parts)
+
+
 def fill(request, content, state, clock, now):
     """`content` with its holes filled, and the newest block's build time."""
+    parts = split(content)
+    if parts is None:
+        return content, None
+    content, built, _signature = fill_parts(parts, state, clock, now)
+    return content, built
+
+
+def fill_parts(parts, state, clock, now):
+    """The page of `parts` (split) with its blocks in place, the newest block's build time, and the blocks' etags in
+    order (with the page's own etag, they name these exact bytes)."""
     from .caching import _local, _local_seconds
 
-    found_holes = {(m.group(1).decode(), m.group(2).decode()) for m in _PATTERN.finditer(content)}
-    found_holes = {h for h in found_holes if h[0] in _holes}
-    if not found_holes:
-        return content, None
+    found_holes = set(parts[1::2])
     started = time.monotonic()
     local_seconds = _local_seconds()
     blocks, wanted = {}, []
@@ -118,12 +148,15 @@ def fill(request, content, state, clock, now):
                     entry = {"html": "", "built": now, "keys": []}
                 kept = False
             fresh = kept
+        if "etag" not in entry:
+            entry["etag"] = _block_etag(entry["html"])  # a block stored before blocks had one, or left out
         if fresh and local_seconds:
             _local.remember_page(key, entry, now)
         blocks[(name, query)] = entry
 
-    def filled(match):
-        entry = blocks.get((match.group(1).decode(), match.group(2).decode()))
-        return match.group(0) if entry is None else entry["html"].encode()
-
-    return _PATTERN.sub(filled, content), max(entry["built"] for entry in blocks.values())
+    pieces, etags = list(parts), []
+    for i in range(1, len(pieces), 2):
+        entry = blocks[pieces[i]]
+        pieces[i] = entry["html"].encode()
+        etags.append(entry["etag"])
+    return b"".join(pieces), max(entry["built"] for entry in blocks.values()), etags

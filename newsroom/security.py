@@ -4,7 +4,12 @@ Login throttling lives in newsroom/login_throttle.py.
 
 See SECURITY.md for the whole picture (what is enforced where, and what the web server must do).
 """
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.response import TemplateResponse
 from django.utils.module_loading import import_string
 
@@ -79,6 +84,51 @@ class SecurityHeadersMiddleware:
             for header, value in MEDIA_HEADERS.items():
                 response.headers.setdefault(header, value)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+# What django-csp's middleware reads on a response or request to change the settings' policy for it.
+_POLICY_OVERRIDES = ("_csp_config", "_csp_update", "_csp_replace", "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro")
+_built_policies = {}
+
+
+@receiver(setting_changed)
+def _forget_built_policies(*, setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _built_policies.clear()
+
+
+def _settings_policies():
+    """The settings' policy and report-only policy as header values, with each one's excluded URL prefixes."""
+    if not _built_policies:
+        for name, header, report_only in (("CONTENT_SECURITY_POLICY", HEADER, False),
+                                          ("CONTENT_SECURITY_POLICY_REPORT_ONLY", HEADER_REPORT_ONLY, True)):
+            policy = getattr(settings, name, None) or {}
+            _built_policies[header] = (build_policy(report_only=report_only),
+                                       tuple(policy.get("EXCLUDE_URL_PREFIXES", None) or ()))
+    return _built_policies
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, the settings' policy built once per process instead of twice per response.
+
+    A response whose view or middleware changed the policy (the admin's, a decorator's), or a request that used
+    its nonce, goes through django-csp's own process_response; every other response (the public site, which
+    uses no nonce) gets the same header values, written under the same conditions, from the built policy.
+    """
+
+    def process_response(self, request, response):
+        if getattr(request, "_csp_nonce", None) is not None or any(
+                getattr(response, name, None) is not None for name in _POLICY_OVERRIDES):
+            return super().process_response(request, response)
+        if response.status_code in (500, 404) and settings.DEBUG:
+            return response  # django-csp leaves Django's debug pages alone
+        for header, (policy, excluded) in _settings_policies().items():
+            exempt = getattr(response, "_csp_exempt" if header == HEADER else "_csp_exempt_ro", False)
+            if policy and header not in response and exempt is False and not request.path_info.startswith(excluded):
+                response[header] = policy
+        # As django-csp does: a nonce asked for after the header went out is an error, not a silent gap.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         return response
 
 

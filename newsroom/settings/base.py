@@ -106,9 +106,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # CSPMiddleware writes the header; the newsroom's middleware just inside it gives the admin and media
-    # files their own policies (SECURITY.md).
-    "csp.middleware.CSPMiddleware",
+    # django-csp's middleware writes the header (its policy built once per process, newsroom/security.py); the
+    # newsroom's middleware just inside it gives the admin and media files their own policies (SECURITY.md).
+    "newsroom.security.ContentSecurityPolicyMiddleware",
     "newsroom.security.SecurityHeadersMiddleware",
     "api.cors.ApiCorsMiddleware",  # answers the API's CORS preflights before the site's own middleware runs
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -130,6 +130,9 @@ MIDDLEWARE = [
     "newsroom.middleware.DatabaseFailureMiddleware",
     # Turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
+    # Last (innermost): a stored public page answered before URL resolution, after every other middleware's
+    # request work and before all their response work, as a hit answered by the view (articles/middleware.py).
+    "articles.middleware.PageCacheMiddleware",
 ]
 
 TEMPLATES = [

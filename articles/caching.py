@@ -417,8 +417,9 @@ def _declared_query(request, parameters) -> QueryDict:
     return query
 
 
-def page_key(request) -> str:
-    raw = f"{request.path}?{request.GET.urlencode()}"
+def page_key(request, query=None) -> str:
+    """The page's key: its path and its query (the declared parameters, public_page's request.GET) or `query`."""
+    raw = f"{request.path}?{request.GET.urlencode() if query is None else query}"
     return PAGE_KEY_PREFIX + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -456,7 +457,12 @@ def _public_headers(request, response, entry, now, built=None, etag=None):
         directives["stale_if_error"] = settings.NEWSROOM_STALE_IF_ERROR_SECONDS
     if stale > 0:
         directives["stale_while_revalidate"] = stale
-    patch_cache_control(response, **directives)
+    if "Cache-Control" in response:
+        patch_cache_control(response, **directives)  # merged with what the view said
+    else:
+        # What patch_cache_control writes on a response without the header, without its parsing (a hit's case).
+        response["Cache-Control"] = ", ".join(
+            "public" if value is True else f"{name.replace('_', '-')}={value}" for name, value in directives.items())
     _key_headers(response, entry["keys"])
     etag = etag or entry["etag"]
     built = max(entry["built"], built or 0)
@@ -577,7 +583,7 @@ def early_response(request):
     if (request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING")
             or settings.SESSION_COOKIE_NAME in request.COOKIES or not _local_seconds()):
         return None
-    response, _lookup = from_cache(request, page_key(request), local_only=True)
+    response, _lookup = from_cache(request, page_key(request, query=""), local_only=True)
     return response
 
 

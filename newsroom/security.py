@@ -61,7 +61,7 @@ class RichTextEditorPolicyMixin:
 class SecurityHeadersMiddleware:
     """Give the admin its own Content-Security-Policy and media files their script-less headers.
 
-    Sits just inside csp.middleware.CSPMiddleware: on the way out it runs first, so the public policy
+    Sits just inside ContentSecurityPolicyMiddleware (django-csp's): on the way out it runs first, so the public policy
     (CONTENT_SECURITY_POLICY) is swapped for NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY under the admin
     path, where CKEditor 4 needs inline styles, and for NEWSROOM_EDITOR_CONTENT_SECURITY_POLICY on the
     pages whose view said they show the editor (use_editor_policy), whose toolbar needs inline event

@@ -151,3 +151,17 @@ def test_the_etag_of_a_page_with_holes_changes_with_a_block(client, published_ar
         assert second["ETag"] != first["ETag"]
     finally:
         holes._holes["related"] = (render, seconds)
+
+
+def test_a_hits_cache_control_is_what_patch_cache_control_writes(client, published_article, local_level, settings):
+    """The hit's Cache-Control, written without patch_cache_control's parsing, is the same string it would write."""
+    from django.http import HttpResponse
+    from django.utils.cache import patch_cache_control
+
+    url = published_article.get_absolute_url()
+    client.get(url)
+    expected = HttpResponse()
+    patch_cache_control(expected, public=True, max_age=settings.NEWSROOM_BROWSER_CACHE_SECONDS,
+                        stale_if_error=settings.NEWSROOM_STALE_IF_ERROR_SECONDS,
+                        stale_while_revalidate=settings.NEWSROOM_STALE_SECONDS)
+    assert client.get(url)["Cache-Control"] == expected["Cache-Control"]

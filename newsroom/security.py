@@ -88,7 +88,8 @@ class SecurityHeadersMiddleware:
 
 
 # What django-csp's middleware reads on a response or request to change the settings' policy for it.
-_POLICY_OVERRIDES = ("_csp_config", "_csp_update", "_csp_replace", "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro")
+_POLICY_OVERRIDES = ("_csp_config", "_csp_update", "_csp_replace",
+                     "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro")
 _built_policies = {}
 
 

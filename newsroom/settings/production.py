@@ -39,5 +39,6 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.Compresse
 # Hot pages also kept for one second in each app process's memory (articles/caching.py): measured on the
 # 2-core bench, a warm article went from about 0.5x to 0.84x of a bare Django view's throughput. The cost:
 # another server may show a page changed elsewhere up to this long after the change (a CDN or browser may
-# keep it 60 s anyway). Set 0 to turn it off.
+# keep it 60 s anyway). The pages held here are also the ones articles/middleware.py answers before URL resolution.
+# Set 0 to turn it off.
 NEWSROOM_PAGE_CACHE_LOCAL_SECONDS = float(env("NEWSROOM_PAGE_CACHE_LOCAL_SECONDS", "1"))

@@ -15,9 +15,9 @@ the keys they will change; a page or block showing one of those keys never outli
 request after it purges those keys (so the CDN and the stored renders hear of it too). Other pages keep.
 
 Blocks that many pages show and that change with every publish (related stories, most read) are holes: the page
-holds a placeholder, the block is cached on its own (articles/holes.py) and filled in on every response. A page with
-holes is stored cut at them (holes.split), so filling it is a join; its ETag is made from the page's own and its
-blocks' (each a hash of its bytes), not by hashing the filled page on every response.
+holds a placeholder, the block is assembled from parts cached on their own (articles/holes.py) and filled in on
+every response. A page with holes is stored cut at them (holes.split), so filling it is a join; its ETag is made
+from the page's own and its blocks' (each a hash of its bytes), not by hashing the filled page on every response.
 
 A hot page this process holds in its local level (NEWSROOM_PAGE_CACHE_LOCAL_SECONDS) is answered by
 articles/middleware.py, last in MIDDLEWARE, before URL resolution, for bare requests (GET or HEAD, no query string, no
@@ -683,6 +683,16 @@ def register_hole(name, render, seconds=None):
     from . import holes
 
     holes.register(name, render, seconds)
+
+
+def register_assembled_hole(name, *, parts, assemble, part_renders, seconds=None):
+    """A hole assembled per request from parts cached on their own (articles/holes.py); `part_renders` names
+    each part's render."""
+    from . import holes
+
+    for part, render in part_renders.items():
+        holes.register_part(part, render, seconds)
+    holes.register_assembled(name, parts=parts, assemble=assemble)
 
 
 def hole(name, **params):

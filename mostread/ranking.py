@@ -38,7 +38,7 @@ def compute_ranking(now) -> list:
     return [row["article_id"] for row in rows]
 
 
-def pick(ids, stories_by_id, *, leave_out=None) -> list:
-    """The stories to show, in ranking order: those the page's query found public, at most SHOWN."""
+def pick(ids, stories_by_id, *, leave_out=None, count=SHOWN) -> list:
+    """The stories to show, in ranking order: those the page's query found public, at most `count`."""
     stories = [stories_by_id[i] for i in ids if i in stories_by_id and i != leave_out]
-    return stories[:SHOWN]
+    return stories[:count]

@@ -294,15 +294,16 @@ def test_page_cache_off_still_caches_the_blocks(client, settings, published_arti
 
 
 def test_story_page_queries_are_pinned(client, site, django_assert_num_queries):
-    """A cold story page (site state and ranking warm, its render stored as after its publication's commit): one
-    query for the story with its stored render, one for its related block; a hit, none."""
+    """A cold story page (site state and ranking warm, its render stored as after its publication's commit, the
+    related parts of its section and tag cached by a neighbour's page): one query, for the story with its stored
+    render; a hit, none."""
     from prerender.store import render_story
 
     stories = site["stories"][site["sections"][0].pk]
-    client.get(stories[1].get_absolute_url())  # the site state and the most-read ranking, once
+    client.get(stories[1].get_absolute_url())  # the site state, the most-read and related parts, once
     render_story(stories[0].pk)
     url = stories[0].get_absolute_url()
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         client.get(url)
     with django_assert_num_queries(0):
         assert client.get(stories[0].get_absolute_url())["X-Page-Cache"] == "hit"

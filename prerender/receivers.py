@@ -58,9 +58,7 @@ def story_moved(sender, article, action, **kwargs):
     """article_changed (already after the commit): a workflow move, a restore, a save in the admin."""
     if action == "delete":
         return  # the row and its render are gone
-    # Every move saves the story or moves its version on, so a render made after the commit by the save's own
-    # callback (story_saved) is current already: an admin save renders once, not twice.
-    store.render_if_out_of_date(article.pk)
+    store.render_story(article.pk)  # the sender says the story changed, whatever its version says
 
 
 def shown_thing_changed(sender, instance, raw=False, **kwargs):

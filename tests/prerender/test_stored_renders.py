@@ -85,23 +85,6 @@ def test_story_changes_render_at_once(story, editor, django_capture_on_commit_ca
     assert stored(draft.pk) == fresh(draft.pk)
 
 
-def test_a_save_announced_as_a_change_renders_once(story, monkeypatch, django_capture_on_commit_callbacks):
-    """The admin saves a story and announces the change in one transaction: one render after the commit."""
-    from django.db import transaction
-
-    from articles.signals import announce_article_changed
-
-    renders = []
-    real_render = fragments.render
-    monkeypatch.setattr(fragments, "render", lambda article, **kw: renders.append(article.pk) or real_render(article, **kw))
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        story.sapo = "Sapo mới sau khi biên tập."
-        story.save()
-        announce_article_changed(story, action="save")
-    assert renders == [story.pk]
-    assert stored(story.pk) == fresh(story.pk) and "Sapo mới sau khi biên tập." in stored(story.pk)["head"]
-
-
 @pytest.mark.parametrize("change", ["photo credit", "author rename", "tag rename", "section rename"])
 def test_shared_changes_mark_exactly_their_renders_stale(story, section, change, django_capture_on_commit_callbacks):
     """A photo, author, tag or section change marks the renders showing it stale (not the others); the page

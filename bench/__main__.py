@@ -30,6 +30,10 @@ RESULTS = Path(__file__).resolve().parent / "results"
 TMP = RESULTS / "tmp"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/newsroom_bench"
 SMALL_STORIES = 1000
+# The address the bench's site writes into its pages (canonical links, JSON-LD), the same whatever port a run
+# serves on: it is part of the stored renders' fingerprint (prerender/fragments.py), so with the port in it every
+# run (and every other run sharing the database) made the stored renders of the one before out of date.
+SITE_URL = "http://127.0.0.1:8000"
 FLOOR_SLICE = 3  # seconds of the floor measured right before and right after each page
 
 
@@ -303,7 +307,7 @@ def save_same_bytes(url, name, headers):
 def newsroom_phase(args, common, port, generator, log_file):
     """Hit ratio and retention on the simulated newsroom's own database (bench/newsroom.py)."""
     url = small_url(args.database_url, "_newsroom")
-    env = bench_env(url, site_url=f"http://127.0.0.1:{port}",
+    env = bench_env(url, site_url=SITE_URL,
                     **{**common, "key_prefix": common["key_prefix"] + "-newsroom"})
     print(f"== simulated newsroom: {args.newsroom_stories:,} stories, seeded afresh")
     seeded = ensure_seeded(env, args.newsroom_stories, True, "newsroom")
@@ -383,8 +387,8 @@ def main(argv=None):
     common = {"cache_url": cache_url, "key_prefix": f"bench-{run_id}", "static_root": TMP / "static",
               "media_root": TMP / "media"}
     port = free_port()
-    env_big = bench_env(args.database_url, site_url=f"http://127.0.0.1:{port}", **common)
-    env_small = bench_env(small_url(args.database_url), site_url=f"http://127.0.0.1:{port}", **common)
+    env_big = bench_env(args.database_url, site_url=SITE_URL, **common)
+    env_small = bench_env(small_url(args.database_url), site_url=SITE_URL, **common)
     started = time.monotonic()
     info = machine(pg_version, generator)
     log_file = TMP / f"gunicorn-{run_id}.log"

@@ -8,8 +8,6 @@ from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.template.response import TemplateResponse
 from django.utils.module_loading import import_string
 
@@ -93,21 +91,18 @@ _POLICY_OVERRIDES = ("_csp_config", "_csp_update", "_csp_replace",
 _built_policies = {}
 
 
-@receiver(setting_changed)
-def _forget_built_policies(*, setting, **kwargs):
-    if setting.startswith("CONTENT_SECURITY_POLICY"):
-        _built_policies.clear()
-
-
 def _settings_policies():
-    """The settings' policy and report-only policy as header values, with each one's excluded URL prefixes."""
-    if not _built_policies:
-        for name, header, report_only in (("CONTENT_SECURITY_POLICY", HEADER, False),
-                                          ("CONTENT_SECURITY_POLICY_REPORT_ONLY", HEADER_REPORT_ONLY, True)):
-            policy = getattr(settings, name, None) or {}
-            _built_policies[header] = (build_policy(report_only=report_only),
-                                       tuple(policy.get("EXCLUDE_URL_PREFIXES", None) or ()))
-    return _built_policies
+    """The settings' policy and report-only policy as header values, with each one's excluded URL prefixes; built
+    again when either setting is another object (override_settings in tests; production's never change)."""
+    configs = (settings.CONTENT_SECURITY_POLICY, settings.CONTENT_SECURITY_POLICY_REPORT_ONLY)
+    built = _built_policies.get("built")
+    if built is None or any(a is not b for a, b in zip(_built_policies["configs"], configs)):
+        built = {}
+        for policy, header, report_only in ((configs[0], HEADER, False), (configs[1], HEADER_REPORT_ONLY, True)):
+            built[header] = (build_policy(report_only=report_only),
+                             tuple((policy or {}).get("EXCLUDE_URL_PREFIXES", None) or ()))
+        _built_policies.update(configs=configs, built=built)
+    return built
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

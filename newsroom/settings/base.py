@@ -429,6 +429,8 @@ def content_security_policies(**extra_directives):
 
 (CONTENT_SECURITY_POLICY, NEWSROOM_ADMIN_CONTENT_SECURITY_POLICY,
  NEWSROOM_EDITOR_CONTENT_SECURITY_POLICY) = content_security_policies()
+# No report-only policy (django-csp reads this name; declared so that the code reads it without a default).
+CONTENT_SECURITY_POLICY_REPORT_ONLY = None
 
 
 # --- Rich-text editor (django-ckeditor) --------------------------------------------------------------------

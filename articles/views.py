@@ -80,7 +80,7 @@ LIST_SCOPES = {
 _LISTS = {
     scope: CompiledQuery(f"{scope} list", lambda direction, size, *, now, value, stamp=None, pk=None, scope=scope:
                          page_query(LIST_SCOPES[scope](now, value), direction, stamp, pk, size)
-                         .values_list(*prerender_reads.LISTED))
+                         .values_list(*prerender_reads.LISTED), prepare=True)
     for scope in LIST_SCOPES
 }
 

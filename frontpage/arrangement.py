@@ -87,7 +87,7 @@ def candidates(*, now, featured_since, section_ids, ids):
     return newest(published.filter(condition)).values_list(*reads.LISTED)
 
 
-_CANDIDATES = CompiledQuery("front page", candidates)
+_CANDIDATES = CompiledQuery("front page", candidates, prepare=True)
 
 
 def arrange(*, pins, sections, now):

@@ -49,7 +49,7 @@ def _story_query(slug, now):
                          "render__stale", *[f"render__{f}" for f in STORY_FIELDS])[:1])
 
 
-_STORY = CompiledQuery("story page", _story_query)
+_STORY = CompiledQuery("story page", _story_query, prepare=True)
 
 
 def published_story(slug) -> StoryRow | None:

@@ -528,9 +528,11 @@ def _look_up(request, key, local_only=False):
     local_seconds = _local_seconds()
     state = _local.fresh_state(now, local_seconds) if local_seconds else None
     clock = None
+    # With the page cache off (NEWSROOM_PAGE_CACHE_SECONDS = 0) no page is ever stored: none is asked for.
+    stores_pages = settings.NEWSROOM_PAGE_CACHE_SECONDS > 0
     if state is not None:
         entry = _local.page(key, now, local_seconds)
-        if entry is None:
+        if entry is None and stores_pages:
             if local_only:
                 return None
             found = cache.get_many([key, cacheindex.CLOCK_KEY])
@@ -541,7 +543,8 @@ def _look_up(request, key, local_only=False):
     else:
         if local_only:
             return None
-        found = cache.get_many([STATE_KEY, key, cacheindex.CLOCK_KEY])
+        found = cache.get_many([STATE_KEY, key, cacheindex.CLOCK_KEY] if stores_pages
+                               else [STATE_KEY, cacheindex.CLOCK_KEY])
         clock = cacheindex.clock_of(found)
         state = found.get(STATE_KEY)
         if _valid_state(state, now):
@@ -639,8 +642,8 @@ def _public(view, request, args, kwargs):
     local_seconds = _local_seconds()
     stale_if_error = settings.NEWSROOM_STALE_IF_ERROR_SECONDS
 
-    if clock is None:
-        clock = cacheindex.read_clock()
+    if clock is None and settings.NEWSROOM_PAGE_CACHE_SECONDS > 0:
+        clock = cacheindex.read_clock()  # before the page's data: a purge while it renders keeps it out
     try:
         response = _render(view, request, args, kwargs)
     except DATABASE_ERRORS:

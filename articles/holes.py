@@ -53,6 +53,7 @@ def register_part(name, render_many, seconds=None):
     renders the missing ones of a request together (one query for them all), each value picklable."""
     _check_name(name)
     _parts[name] = (render_many, seconds)
+    forget_blocks()
 
 
 def register_assembled(name, *, parts, assemble):
@@ -60,6 +61,7 @@ def register_assembled(name, *, parts, assemble):
     `assemble(params, values) -> Framed or html` with the parts' values in that order (AppConfig.ready())."""
     _check_name(name)
     _holes[name] = (parts, assemble)
+    forget_blocks()
 
 
 def register(name, render, seconds=None):
@@ -228,25 +230,63 @@ def _block_etag(html):
     return hashlib.md5(html, usedforsecurity=False).hexdigest()
 
 
+# Filling a page's holes on every response, from this process's memory where it can (sizes bound both):
+# - which parts each hole is made of (a function of the hole's parameters alone);
+# - each hole's block as last assembled, with the part entries it came from: the same entries (this process's
+#   copies, or the same values fetched again) give the same block, so it is not assembled and hashed again.
+MEMORY_SIZE = 4096
+_plans = {}
+_blocks = {}
+
+
+def _plan(hole):
+    """[(cache key, part name, part query), ...] of the hole (name, query)."""
+    plan = _plans.get(hole)
+    if plan is None:
+        name, query = hole
+        plan = []
+        for part, part_params in _holes[name][0](_params(query)):
+            part_query = _query(part_params)
+            plan.append((block_key(part, part_query), part, part_query))
+        if len(_plans) >= MEMORY_SIZE:
+            _plans.clear()
+        _plans[hole] = plan = tuple(plan)
+    return plan
+
+
+def _block(hole, got):
+    """The hole's block (HTML bytes, etag) assembled from the part entries `got` (in its plan's order)."""
+    found = _blocks.get(hole)
+    if found is not None and all(a is b or a == b for a, b in zip(found[0], got)):
+        return found[1]
+    values = [entry["value"] for entry in got]
+    name, query = hole
+    html = b"" if any(v is None for v in values) else _html(_holes[name][1](_params(query), values)).encode()
+    block = (html, _block_etag(html))
+    if all(v is not None for v in values):  # a block left out (a part could not be had) is not remembered
+        if len(_blocks) >= MEMORY_SIZE:
+            _blocks.clear()
+        _blocks[hole] = (got, block)
+    return block
+
+
+def forget_blocks():
+    """Empty this process's memory of plans and assembled blocks (a part's registration changed, say)."""
+    _plans.clear()
+    _blocks.clear()
+
+
 def fill_parts(parts, state, clock, now):
     """The page of `parts` (split) with its blocks in place, the newest part's build time, and the blocks' etags in
     order (with the page's own etag, they name these exact bytes)."""
-    wanted, hole_parts = {}, {}
-    for name, query in set(parts[1::2]):
-        keys = []
-        for part, part_params in _holes[name][0](_params(query)):
-            part_query = _query(part_params)
-            key = block_key(part, part_query)
-            wanted[key] = (part, part_query)
-            keys.append(key)
-        hole_parts[(name, query)] = keys
+    plans, wanted = {}, {}
+    for hole in parts[1::2]:
+        if hole not in plans:
+            plans[hole] = plan = _plan(hole)
+            for key, part, part_query in plan:
+                wanted[key] = (part, part_query)
     entries = _fetch_parts(wanted, state, clock, now)
-    blocks = {}
-    for (name, query), keys in hole_parts.items():
-        values = [entries[key]["value"] for key in keys]
-        html = "" if any(v is None for v in values) else _html(_holes[name][1](_params(query), values))
-        html = html.encode()
-        blocks[(name, query)] = (html, _block_etag(html))
+    blocks = {hole: _block(hole, tuple(entries[key] for key, _part, _query in plan)) for hole, plan in plans.items()}
 
     pieces, etags = list(parts), []
     for i in range(1, len(pieces), 2):

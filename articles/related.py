@@ -115,6 +115,6 @@ def register():
     register_assembled_hole("related", parts=parts, assemble=assemble, part_renders={"related-list": render_lists})
 
 
-def hole_params(article, tags):
-    """What the article page's related hole is asked for."""
-    return {"section": article.section_id, "tags": ".".join(str(t.pk) for t in tags), "exclude": article.pk}
+def hole_params(article, tag_ids):
+    """What the article page's related hole is asked for (the story's section and tags, leaving the story out)."""
+    return {"section": article.section_id, "tags": ".".join(str(pk) for pk in tag_ids), "exclude": article.pk}

@@ -27,6 +27,7 @@ from .compiled import CompiledQuery
 from .models import Article, Author, Byline, Caption, Correction, Section, Status, Tag
 from .pagination import page_query, story_page
 from .rendering import body_with_photos, photos_shown, placed_photo_ids
+from .templatetags.holes import story_page_end
 
 # A story edited this long after it went out shows "Cập nhật" with the time of the edit.
 UPDATE_NOTICE_AFTER = timedelta(minutes=10)
@@ -212,11 +213,7 @@ def article_detail(request, section, slug):
         return redirect("articles:detail", section=story.section_slug, slug=slug, permanent=True)
     stored = story.render
     shows(request, *stored.key_list)
-    tags = [Tag(pk=pk) for pk in story.tag_ids]
-    # Two placeholders and the view beacon: rendered without the context processors (the template reads none of
-    # what they add; the hole tag reads the request to know it is inside public_page), 0.1 ms a cold page.
-    end = loader.render_to_string("articles/_story_page_end.html", {
-        "request": request, "article": story, "related_hole": related.hole_params(story, tags)})
+    end = story_page_end(story.pk, related.hole_params(story, story.tag_ids))  # two placeholders and the view beacon
     return HttpResponse(shell.page(request, title=stored.title, head=stored.head, json_ld=stored.json_ld,
                                    content=stored.story + "\n" + end, current_slug=story.section_slug))
 
@@ -276,7 +273,7 @@ def article_context(article):
     """What the article template needs; the staff preview renders it live."""
     context = story_context(article)
     # Xem thêm and Đọc nhiều are holes (articles/related.py, mostread/block.py), filled in per request.
-    return {**context, "related_hole": related.hole_params(article, context["tags"])}
+    return {**context, "related_hole": related.hole_params(article, [tag.pk for tag in context["tags"]])}
 
 
 MAX_SEARCH_PAGE = story_search.MAX_PAGES

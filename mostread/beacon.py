@@ -14,6 +14,9 @@ import time
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.templatetags.static import static
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.html import format_html
 
 from articles import cacheindex, cachekeys
 from articles.caching import site_state
@@ -33,6 +36,23 @@ SEEN_SECONDS = 3600
 
 def ticket(article_id: int) -> str:
     return signing.Signer(salt=SALT).sign(str(article_id))
+
+
+_script_frame = {}
+
+
+def script(article_id: int) -> str:
+    """The deferred script that counts a reading of the story (story pages only, never previews), with its ticket.
+
+    The script's and the endpoint's addresses are looked up once per process and addresses in use (the settings
+    and URL conf they come from), not on every story page.
+    """
+    where = (settings.STATIC_URL, settings.STORAGES, get_script_prefix(), get_urlconf())
+    if _script_frame.get("where") != where:
+        _script_frame.update(where=where, frame=format_html(
+            '<script src="{}" defer data-endpoint="{}" data-ticket="', static("mostread/beacon.js"),
+            reverse("mostread:count")))
+    return format_html('{}{}"></script>', _script_frame["frame"], ticket(article_id))
 
 
 def article_id_from(value: str):

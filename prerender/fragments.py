@@ -73,13 +73,22 @@ def forget_templates(**kwargs):
         _templates["digest"] = None
 
 
+_fingerprints = {}
+
+
 def fingerprint() -> str:
     """What renders depend on besides the story: templates, settings and the code version."""
     # The settings a render depends on: addresses, language, time zone, where files are served from.
-    values = repr((settings.NEWSROOM_SITE_URL, settings.MEDIA_URL, settings.STATIC_URL, settings.LANGUAGE_CODE,
-                   settings.TIME_ZONE, settings.USE_TZ, settings.STORAGES, settings.TEMPLATES))
-    raw = f"{CODE_VERSION}|{_template_digest()}|{values}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+    values = (settings.NEWSROOM_SITE_URL, settings.MEDIA_URL, settings.STATIC_URL, settings.LANGUAGE_CODE,
+              settings.TIME_ZONE, settings.USE_TZ, settings.STORAGES, settings.TEMPLATES)
+    depends = (CODE_VERSION, _template_digest(), values)
+    last = _fingerprints.get("last")  # every public page asks: hashed again only when something changed
+    if last is not None and last[0] == depends:
+        return last[1]
+    raw = f"{depends[0]}|{depends[1]}|{values!r}"
+    found = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    _fingerprints["last"] = (depends, found)
+    return found
 
 
 def story_keys(article, context) -> list[str]:

@@ -55,6 +55,7 @@ def _media_and_cache(settings, tmp_path):
     """Each test gets its own media folders and an empty cache (the shared one, and this process's teasers)."""
     from django.core.cache import cache
 
+    from articles.holes import forget_blocks
     from prerender.reads import forget_teasers
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
@@ -65,9 +66,11 @@ def _media_and_cache(settings, tmp_path):
     }
     cache.clear()
     forget_teasers()
+    forget_blocks()
     yield
     cache.clear()
     forget_teasers()
+    forget_blocks()
 
 
 def pytest_report_header(config):

@@ -84,7 +84,7 @@ def test_the_block_merged_from_parts_is_what_related_stories_returns(client, new
                                  {"related": [render_to_string(item, {"story": s}) for s in expected]})
         assert block in response.content.decode()
         # The staff preview renders the block through the template: the same HTML.
-        params = related.hole_params(story, [Tag(pk=pk) for pk in tag_ids])
+        params = related.hole_params(story, tag_ids)
         assert holes.render_inline("related", params) == block
 
 

@@ -384,13 +384,17 @@ def not_stored(request):
     request._newsroom_not_stored = True
 
 
-def _key_headers(response, keys):
+def _key_header_values(keys):
+    """(Surrogate-Key, Cache-Tag) naming `keys`."""
     header = " ".join(keys)
     if len(header) > KEY_HEADER_MAX:
         keys = [k for k in keys if cachekeys.is_list_key(k)]
         header = " ".join(keys)
-    response["Surrogate-Key"] = header
-    response["Cache-Tag"] = ",".join(keys)
+    return header, ",".join(keys)
+
+
+def _key_headers(response, keys, values=None):
+    response["Surrogate-Key"], response["Cache-Tag"] = values or _key_header_values(keys)
 
 
 def _page_keys(request):
@@ -448,22 +452,38 @@ def _filled_etag(etag, block_etags):
     return '"%s"' % hashlib.md5(signature, usedforsecurity=False).hexdigest()
 
 
+_cache_controls = {}
+
+
+def _cache_control(max_age, stale_if_error, stale):
+    """The Cache-Control of a public page (the few values there are, made once each)."""
+    found = _cache_controls.get((max_age, stale_if_error, stale))
+    if found is None:
+        found = ", ".join(["public", f"max-age={max_age}"] + ([f"stale-if-error={stale_if_error}"] if stale_if_error
+                                                               else [])
+                          + ([f"stale-while-revalidate={stale}"] if stale > 0 else []))
+        if len(_cache_controls) > 4096:
+            _cache_controls.clear()
+        _cache_controls[(max_age, stale_if_error, stale)] = found
+    return found
+
+
 def _public_headers(request, response, entry, now, built=None, etag=None):
     fresh = max(0, int(entry["expires"] - now))
     max_age = min(settings.NEWSROOM_BROWSER_CACHE_SECONDS, fresh)
     stale = min(settings.NEWSROOM_STALE_SECONDS, fresh - max_age)
-    directives = {"public": True, "max_age": max_age}
-    if settings.NEWSROOM_STALE_IF_ERROR_SECONDS:
-        directives["stale_if_error"] = settings.NEWSROOM_STALE_IF_ERROR_SECONDS
-    if stale > 0:
-        directives["stale_while_revalidate"] = stale
+    stale_if_error = settings.NEWSROOM_STALE_IF_ERROR_SECONDS
     if "Cache-Control" in response:
+        directives = {"public": True, "max_age": max_age}
+        if stale_if_error:
+            directives["stale_if_error"] = stale_if_error
+        if stale > 0:
+            directives["stale_while_revalidate"] = stale
         patch_cache_control(response, **directives)  # merged with what the view said
     else:
         # What patch_cache_control writes on a response without the header, without its parsing (a hit's case).
-        response["Cache-Control"] = ", ".join(
-            "public" if value is True else f"{name.replace('_', '-')}={value}" for name, value in directives.items())
-    _key_headers(response, entry["keys"])
+        response["Cache-Control"] = _cache_control(max_age, stale_if_error, stale)
+    _key_headers(response, entry["keys"], entry.get("key_headers"))
     etag = etag or entry["etag"]
     built = max(entry["built"], built or 0)
     response["ETag"] = etag
@@ -665,6 +685,7 @@ def _public(view, request, args, kwargs):
         "expires": (now if getattr(request, "_newsroom_not_stored", False)
                     else expiry(keys, state, now, settings.NEWSROOM_PAGE_CACHE_SECONDS)),
         "keys": keys,
+        "key_headers": _key_header_values(keys),  # made once, sent with every hit
         "holes": parts is not None,
         # A page with holes is kept cut at them (holes.split): filling it on each response is a join.
         **({"parts": parts} if parts is not None else {"content": content}),

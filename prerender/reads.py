@@ -22,6 +22,20 @@ from . import fragments, store
 from .models import StoryRender
 
 
+class Stored:
+    """A stored render as read for the story page: its page parts only (a model instance costs more to make)."""
+
+    __slots__ = ("version", "title", "head", "json_ld", "story", "keys")
+
+    def __init__(self, version, title, head, json_ld, story, keys):
+        self.version, self.title, self.head, self.json_ld, self.story, self.keys = (
+            version, title, head, json_ld, story, keys)
+
+    @property
+    def key_list(self) -> list[str]:
+        return self.keys.split()
+
+
 @dataclass
 class StoryRow:
     """A published story as its page needs it: where it lives and its stored render."""
@@ -29,7 +43,7 @@ class StoryRow:
     pk: int
     section_id: int
     section_slug: str
-    render: StoryRender
+    render: Stored | StoryRender
 
     @property
     def tag_ids(self) -> list[int]:
@@ -44,7 +58,8 @@ STORY_FIELDS = ["title", "head", "json_ld", "story", "keys"]
 
 
 def _story_query(slug, now):
-    return (Article.objects.published(now=now).filter(slug=slug)
+    # The slug is unique: no ordering to sort by.
+    return (Article.objects.published(now=now).filter(slug=slug).order_by()
             .values_list("pk", "version", "section_id", "section__slug", "render__version", "render__fingerprint",
                          "render__stale", *[f"render__{f}" for f in STORY_FIELDS])[:1])
 
@@ -54,13 +69,12 @@ _STORY = CompiledQuery("story page", _story_query, prepare=True)
 
 def published_story(slug) -> StoryRow | None:
     """The published story at `slug` with its current stored render (rendered now if need be), or None."""
-    fields = STORY_FIELDS
     rows = _STORY.rows(using=router.db_for_read(Article), slug=slug, now=timezone.now())
     if not rows:
         return None
     pk, version, section_id, section_slug, r_version, r_fingerprint, r_stale, *values = rows[0]
     if _current(r_version, version, r_fingerprint, r_stale, fragments.fingerprint()):
-        render = StoryRender(article_id=pk, version=r_version, **dict(zip(fields, values)))
+        render = Stored(r_version, *values)
     else:
         render = store.render_story(pk)
         if render is None:  # taken off between the two queries

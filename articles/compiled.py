@@ -172,11 +172,18 @@ def _run_prepared(connection, statement, sql, params):
         connection.health_check_done = True
     try:
         return _execute_prepared(connection, statement, sql, params)
-    except (OperationalError, InterfaceError):
-        if not kept:
-            raise
+    except (OperationalError, InterfaceError) as error:
+        if not (kept and _connection_lost(error)):
+            raise  # a new connection's failure, or the query's own (a timeout): not tried again
         connection.close()  # dead (the server restarted, say): once more on a new connection
         return _execute_prepared(connection, statement, sql, params)
+
+
+def _connection_lost(error):
+    """The connection itself failed: no answer from the server (no SQLSTATE), a connection exception (08...),
+    or the server shutting the session down (57P01-57P03)."""
+    code = getattr(error.__cause__, "pgcode", None)
+    return code is None or code.startswith("08") or code in {"57P01", "57P02", "57P03"}
 
 
 def _execute_prepared(connection, statement, sql, params):

@@ -232,8 +232,9 @@ def _block_etag(html):
 
 # Filling a page's holes on every response, from this process's memory where it can (sizes bound both):
 # - which parts each hole is made of (a function of the hole's parameters alone);
-# - each hole's block as last assembled, with the part entries it came from: the same entries (this process's
-#   copies, or the same values fetched again) give the same block, so it is not assembled and hashed again.
+# - each hole's block as last assembled, with the signatures of the part entries it came from (when each was
+#   stored, in which generation): the same stored parts give the same block, so it is not assembled and hashed
+#   again. Signatures, not the entries: the memory holds no part's value.
 MEMORY_SIZE = 4096
 _plans = {}
 _blocks = {}
@@ -254,10 +255,15 @@ def _plan(hole):
     return plan
 
 
+def _signature(entry):
+    return entry["built"], entry.get("expires"), entry.get("generation")
+
+
 def _block(hole, got):
     """The hole's block (HTML bytes, etag) assembled from the part entries `got` (in its plan's order)."""
+    signature = tuple(_signature(entry) for entry in got)
     found = _blocks.get(hole)
-    if found is not None and all(a is b or a == b for a, b in zip(found[0], got)):
+    if found is not None and found[0] == signature:
         return found[1]
     values = [entry["value"] for entry in got]
     name, query = hole
@@ -266,7 +272,7 @@ def _block(hole, got):
     if all(v is not None for v in values):  # a block left out (a part could not be had) is not remembered
         if len(_blocks) >= MEMORY_SIZE:
             _blocks.clear()
-        _blocks[hole] = (got, block)
+        _blocks[hole] = (signature, block)
     return block
 
 

@@ -43,12 +43,16 @@ def test_prepared_once_per_connection_then_executed(story):
         _run(query, story.slug)
     with CaptureQueriesContext(connection) as second:
         assert _run(query, story.slug) == [(story.pk, story.title)]
-    assert [q["sql"].split()[0] for q in first.captured_queries] == ["PREPARE", "EXECUTE"]
+    # A connection's first prepared statement sets generic plans (planned once, not at every run).
+    assert [q["sql"].split()[0] for q in first.captured_queries] == ["SET", "PREPARE", "EXECUTE"]
     assert [q["sql"].split()[0] for q in second.captured_queries] == ["EXECUTE"]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_generic_plan"
     connection.close()  # a new server connection holds no statement: prepared again
     with CaptureQueriesContext(connection) as third:
         assert _run(query, story.slug) == [(story.pk, story.title)]
-    assert [q["sql"].split()[0] for q in third.captured_queries] == ["PREPARE", "EXECUTE"]
+    assert [q["sql"].split()[0] for q in third.captured_queries] == ["SET", "PREPARE", "EXECUTE"]
 
 
 @pytest.mark.postgres
@@ -60,7 +64,7 @@ def test_a_statement_the_server_dropped_is_read_plainly_then_prepared_again(stor
     assert _run(query, story.slug) == [(story.pk, story.title)]
     with CaptureQueriesContext(connection) as again:
         assert _run(query, story.slug) == [(story.pk, story.title)]
-    assert [q["sql"].split()[0] for q in again.captured_queries] == ["PREPARE", "EXECUTE"]
+    assert [q["sql"].split()[0] for q in again.captured_queries] == ["SET", "PREPARE", "EXECUTE"]
 
 
 @pytest.mark.postgres
@@ -106,3 +110,31 @@ def test_the_story_page_reads_through_its_prepared_statement(client, story):
     assert response.status_code == 200 and "Lũ về sớm ở Khuổi Ún" in response.content.decode()
     assert any(q["sql"].startswith("EXECUTE newsroom_") for q in page.captured_queries)
     assert not any(q["sql"].startswith("PREPARE") for q in page.captured_queries)
+
+
+@pytest.mark.postgres
+def test_only_a_lost_connection_is_tried_again():
+    """A query's own failure (here a statement timeout) is not run a second time; a killed session is."""
+    from django.db import OperationalError, connections
+
+    from articles.compiled import _connection_lost
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 50")
+        with pytest.raises(OperationalError) as timed_out:
+            cursor.execute("SELECT pg_sleep(2)")
+        cursor.execute("SET statement_timeout = 0")
+    assert not _connection_lost(timed_out.value)
+
+    pid = connection.connection.info.backend_pid
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    finally:
+        other.close()
+    with pytest.raises(OperationalError) as killed:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    assert _connection_lost(killed.value)
+    connection.close()

@@ -17,6 +17,7 @@ Outside public_page (the staff preview), the template tag renders the block in p
 import hashlib
 import logging
 import re
+import secrets
 import time
 from typing import NamedTuple
 from urllib.parse import quote, unquote
@@ -138,6 +139,7 @@ def _store_part(name, query, value, keys, state, now, clock, started):
     _render, seconds = _parts[name]
     keys = sorted(set(keys) | {cachekeys.SITE})
     entry = {"generation": state["generation"], "value": value, "keys": keys, "built": now,
+             "token": secrets.token_hex(8),  # names this render of the part (see _block)
              "expires": expiry(keys, state, now, seconds or BLOCK_SECONDS)}
     kept = False
     if entry["expires"] > now:
@@ -232,9 +234,9 @@ def _block_etag(html):
 
 # Filling a page's holes on every response, from this process's memory where it can (sizes bound both):
 # - which parts each hole is made of (a function of the hole's parameters alone);
-# - each hole's block as last assembled, with the signatures of the part entries it came from (when each was
-#   stored, in which generation): the same stored parts give the same block, so it is not assembled and hashed
-#   again. Signatures, not the entries: the memory holds no part's value.
+# - each hole's block as last assembled, with the tokens of the part entries it came from (each render of a part
+#   stores a random token): the same stored parts give the same block, so it is not assembled and hashed again.
+#   Tokens, not the entries: the memory holds no part's value.
 MEMORY_SIZE = 4096
 _plans = {}
 _blocks = {}
@@ -255,21 +257,17 @@ def _plan(hole):
     return plan
 
 
-def _signature(entry):
-    return entry["built"], entry.get("expires"), entry.get("generation")
-
-
 def _block(hole, got):
     """The hole's block (HTML bytes, etag) assembled from the part entries `got` (in its plan's order)."""
-    signature = tuple(_signature(entry) for entry in got)
+    signature = tuple(entry.get("token") for entry in got)
     found = _blocks.get(hole)
-    if found is not None and found[0] == signature:
+    if found is not None and None not in signature and found[0] == signature:
         return found[1]
     values = [entry["value"] for entry in got]
     name, query = hole
     html = b"" if any(v is None for v in values) else _html(_holes[name][1](_params(query), values)).encode()
     block = (html, _block_etag(html))
-    if all(v is not None for v in values):  # a block left out (a part could not be had) is not remembered
+    if None not in signature and all(v is not None for v in values):  # a part without a token: not remembered
         if len(_blocks) >= MEMORY_SIZE:
             _blocks.clear()
         _blocks[hole] = (signature, block)

@@ -22,6 +22,18 @@ def _run(query, slug):
     return query.rows(using="default", slug=slug, now=timezone.now())
 
 
+def _terminate(pid):
+    """Kill the server session `pid` from another connection, as a database restart would."""
+    from django.db import connections
+
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    finally:
+        other.close()
+
+
 @pytest.fixture
 def story():
     return make_article("Lũ về sớm ở Khuổi Ún", status=Status.PUBLISHED)
@@ -73,14 +85,7 @@ def test_a_dead_kept_connection_is_replaced_without_an_error(story):
     query = CompiledQuery("titles kept", _titles, prepare=True)
     _run(query, story.slug)
     dead_pid = connection.connection.info.backend_pid
-    from django.db import connections
-
-    other = connections.create_connection("default")
-    try:
-        with other.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [dead_pid])
-    finally:
-        other.close()
+    _terminate(dead_pid)
     # As at the start of the next request: the kept connection is due for its check.
     connection.health_check_enabled, connection.health_check_done = True, False
     assert _run(query, story.slug) == [(story.pk, story.title)]
@@ -115,7 +120,7 @@ def test_the_story_page_reads_through_its_prepared_statement(client, story):
 @pytest.mark.postgres
 def test_only_a_lost_connection_is_tried_again():
     """A query's own failure (here a statement timeout) is not run a second time; a killed session is."""
-    from django.db import OperationalError, connections
+    from django.db import OperationalError
 
     from articles.compiled import _connection_lost
 
@@ -126,13 +131,7 @@ def test_only_a_lost_connection_is_tried_again():
         cursor.execute("SET statement_timeout = 0")
     assert not _connection_lost(timed_out.value)
 
-    pid = connection.connection.info.backend_pid
-    other = connections.create_connection("default")
-    try:
-        with other.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
-    finally:
-        other.close()
+    _terminate(connection.connection.info.backend_pid)
     with pytest.raises(OperationalError) as killed:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

@@ -709,14 +709,14 @@ def register_hole(name, render, seconds=None):
     holes.register(name, render, seconds)
 
 
-def register_assembled_hole(name, *, parts, assemble, part_renders, seconds=None):
+def register_assembled_hole(name, *, parts, assemble, part_renders, seconds=None, leave_out=None):
     """A hole assembled per request from parts cached on their own (articles/holes.py); `part_renders` names
-    each part's render."""
+    each part's render, `leave_out` is holes.register_assembled's."""
     from . import holes
 
     for part, render in part_renders.items():
         holes.register_part(part, render, seconds)
-    holes.register_assembled(name, parts=parts, assemble=assemble)
+    holes.register_assembled(name, parts=parts, assemble=assemble, leave_out=leave_out)
 
 
 def hole(name, **params):

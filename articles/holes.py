@@ -19,13 +19,14 @@ import logging
 import re
 import secrets
 import time
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 from urllib.parse import quote, unquote
 
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from newsroom.errors import DATABASE_ERRORS
 
@@ -41,7 +42,22 @@ BLOCK_SECONDS = 300
 _NAME = re.compile(r"[a-z0-9_-]+")
 _PATTERN = re.compile(rb"<!--hole:([a-z0-9_-]+)\?([^>]*?)-->")
 _parts = {}  # name -> (render, seconds)
-_holes = {}  # name -> (parts, assemble)
+_holes = {}  # name -> _Hole
+
+
+class LeaveOut(NamedTuple):
+    """How a hole's block differs from page to page by one item only (the story being read): `param` names the item
+    left out, `listed(values)` the ids of the items its parts hold. Pages whose left-out item none of the parts
+    list get the same block, assembled once."""
+
+    param: str
+    listed: Callable
+
+
+class _Hole(NamedTuple):
+    parts: Callable
+    assemble: Callable
+    leave_out: LeaveOut | None
 
 
 def _check_name(name):
@@ -57,11 +73,16 @@ def register_part(name, render_many, seconds=None):
     forget_blocks()
 
 
-def register_assembled(name, *, parts, assemble):
+def register_assembled(name, *, parts, assemble, leave_out=None):
     """A hole assembled per request from parts, with no database: `parts(params) -> [(part name, part params)]`,
-    `assemble(params, values) -> Framed or html` with the parts' values in that order (AppConfig.ready())."""
+    `assemble(params, values) -> Framed or html` with the parts' values in that order (AppConfig.ready()).
+
+    `leave_out` (a LeaveOut) when the block leaves one item out (`parts` must not depend on that parameter, and
+    `assemble` without it must give the block of any page whose left-out item is not listed)."""
     _check_name(name)
-    _holes[name] = (parts, assemble)
+    if leave_out is not None and not re.fullmatch(r"[a-z_]+", leave_out.param):
+        raise ValueError(f"A left-out item's parameter is lower-case ASCII and _: {leave_out.param!r}")
+    _holes[name] = _Hole(parts, assemble, leave_out)
     forget_blocks()
 
 
@@ -86,12 +107,15 @@ def _strings(params):
 
 
 def placeholder(name, params):
-    return format_html("<!--hole:{}?{}-->", name, _query(params))
+    # Nothing to escape: the name is checked (_check_name) and the query holds only letters, digits, _.-~%=;
+    if name not in _holes:
+        _check_name(name)
+    return SafeString(f"<!--hole:{name}?{_query(params)}-->")
 
 
 def render_inline(name, params):
     """The block itself, uncached (previews, pages outside the page cache); a plain str is escaped."""
-    parts, assemble = _holes[name]
+    parts, assemble, _leave_out = _holes[name]
     params = _strings(params)
     values = [_parts[part][0]([_strings(part_params)])[0][0] for part, part_params in parts(params)]
     block = assemble(params, values)
@@ -233,44 +257,88 @@ def _block_etag(html):
 
 
 # Filling a page's holes on every response, from this process's memory where it can (sizes bound both):
-# - which parts each hole is made of (a function of the hole's parameters alone);
+# - which parts each hole is made of (a function of the hole's parameters alone, less the item it leaves out);
 # - each hole's block as last assembled, with the tokens of the part entries it came from (each render of a part
 #   stores a random token): the same stored parts give the same block, so it is not assembled and hashed again.
-#   Tokens, not the entries: the memory holds no part's value.
+#   Tokens, not the entries: the memo holds no part's value. A hole that leaves one item out (LeaveOut) is
+#   remembered without it, with the ids its parts list: every page whose left-out item is not among them (most
+#   story pages: a story is rarely among its own section's newest or the most read) takes that one block.
 MEMORY_SIZE = 4096
 _plans = {}
 _blocks = {}
 
 
+class _Plan(NamedTuple):
+    shared: tuple  # (name, query) without the left-out item
+    left_out: int | None  # the id of the item left out, if any
+    parts: tuple  # ((cache key, part name, part query), ...)
+
+
+def _shared(hole):
+    """(the hole without its left-out item, that item's id or None)."""
+    name, query = hole
+    leave_out = _holes[name].leave_out
+    if leave_out is None:
+        return hole, None
+    prefix, kept, left = leave_out.param + "=", [], None
+    for pair in query.split(";"):
+        if pair.startswith(prefix):
+            value = unquote(pair[len(prefix):])
+            left = int(value) if value.isdigit() else None
+        else:
+            kept.append(pair)
+    return (name, ";".join(kept)), left
+
+
 def _plan(hole):
-    """[(cache key, part name, part query), ...] of the hole (name, query)."""
-    plan = _plans.get(hole)
-    if plan is None:
-        name, query = hole
-        plan = []
-        for part, part_params in _holes[name][0](_params(query)):
-            part_query = _query(part_params)
-            plan.append((block_key(part, part_query), part, part_query))
+    """The hole (name, query)'s _Plan (remembered for the hole without its left-out item: one per section and
+    topics, not one per story)."""
+    shared, left_out = _shared(hole)
+    parts = _plans.get(shared)
+    if parts is None:
+        parts = tuple((block_key(part, part_query), part, part_query)
+                      for part, part_params in _holes[shared[0]].parts(_params(shared[1]))
+                      for part_query in [_query(part_params)])
         if len(_plans) >= MEMORY_SIZE:
             _plans.clear()
-        _plans[hole] = plan = tuple(plan)
-    return plan
+        _plans[shared] = parts
+    return _Plan(shared, left_out, parts)
 
 
-def _block(hole, got):
+def _assembled(hole, values):
+    name, query = hole
+    if any(v is None for v in values):
+        return b""
+    return _html(_holes[name].assemble(_params(query), values)).encode()
+
+
+def _block(plan, hole, got):
     """The hole's block (HTML bytes, etag) assembled from the part entries `got` (in its plan's order)."""
     signature = tuple(entry.get("token") for entry in got)
-    found = _blocks.get(hole)
-    if found is not None and None not in signature and found[0] == signature:
+    remembered = None not in signature
+    found = _blocks.get(plan.shared)
+    if found is None or found[0] != signature:
+        values = [entry["value"] for entry in got]
+        html = _assembled(plan.shared, values)
+        leave_out = _holes[hole[0]].leave_out
+        listed = frozenset(leave_out.listed(values)) if leave_out and html else frozenset()
+        found = (signature, (html, _block_etag(html)), listed)
+        if remembered and html:  # a part without a token, or one that could not be had: not remembered
+            if len(_blocks) >= MEMORY_SIZE:
+                _blocks.clear()
+            _blocks[plan.shared] = found
+    if plan.left_out is None or plan.left_out not in found[2]:
         return found[1]
-    values = [entry["value"] for entry in got]
-    name, query = hole
-    html = b"" if any(v is None for v in values) else _html(_holes[name][1](_params(query), values)).encode()
+    # The page's own item is listed: its own block, remembered under the hole itself.
+    own = _blocks.get(hole)
+    if own is not None and remembered and own[0] == signature:
+        return own[1]
+    html = _assembled(hole, [entry["value"] for entry in got])
     block = (html, _block_etag(html))
-    if None not in signature and all(v is not None for v in values):  # a part without a token: not remembered
+    if remembered and html:
         if len(_blocks) >= MEMORY_SIZE:
             _blocks.clear()
-        _blocks[hole] = (signature, block)
+        _blocks[hole] = (signature, block, frozenset())
     return block
 
 
@@ -287,10 +355,11 @@ def fill_parts(parts, state, clock, now):
     for hole in parts[1::2]:
         if hole not in plans:
             plans[hole] = plan = _plan(hole)
-            for key, part, part_query in plan:
+            for key, part, part_query in plan.parts:
                 wanted[key] = (part, part_query)
     entries = _fetch_parts(wanted, state, clock, now)
-    blocks = {hole: _block(hole, tuple(entries[key] for key, _part, _query in plan)) for hole, plan in plans.items()}
+    blocks = {hole: _block(plan, hole, tuple(entries[key] for key, _part, _query in plan.parts))
+              for hole, plan in plans.items()}
 
     pieces, etags = list(parts), []
     for i in range(1, len(pieces), 2):

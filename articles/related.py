@@ -111,8 +111,14 @@ def assemble(params, lists):
                         [html for _published_at, _pk, html in items])
 
 
+def listed(lists):
+    """The ids of the stories the parts list (a story among none of them has the block of its section and tags)."""
+    return {item[1] for listed in lists for item in listed["items"]}
+
+
 def register():
-    register_assembled_hole("related", parts=parts, assemble=assemble, part_renders={"related-list": render_lists})
+    register_assembled_hole("related", parts=parts, assemble=assemble, part_renders={"related-list": render_lists},
+                            leave_out=holes.LeaveOut("exclude", listed))
 
 
 def hole_params(article, tag_ids):

@@ -43,9 +43,14 @@ def assemble(params, values):
     return holes.Framed("mostread/_block.html", "most_read", listed["frame"], shown)
 
 
+def listed(values):
+    return {pk for pk, _html in values[0]["items"]}
+
+
 def register():
     from articles.caching import register_assembled_hole
 
     # Kept as long as the ranking it shows (NEWSROOM_MOST_READ_SECONDS); a flush purges it sooner.
     register_assembled_hole("most-read", parts=parts, assemble=assemble,
-                            part_renders={"most-read-list": render_list}, seconds=settings.NEWSROOM_MOST_READ_SECONDS)
+                            part_renders={"most-read-list": render_list}, seconds=settings.NEWSROOM_MOST_READ_SECONDS,
+                            leave_out=holes.LeaveOut("leave_out", listed))

@@ -175,3 +175,20 @@ def test_most_read_is_one_part_for_every_page(client, newsroom):
     assert most_read_titles(client.get(stories[0].get_absolute_url())) == titles[1:6]
     assert most_read_titles(client.get(stories[9].get_absolute_url())) == titles[:5]
     assert cacheindex.members(cachekeys.MOST_READ) == {cache.make_key(holes.block_key("most-read-list", ""))}
+
+
+def test_pages_whose_story_no_part_lists_share_one_assembled_block(client, newsroom, settings):
+    """Xem thêm is assembled once for all the stories of a section and topics that none of its parts lists (most of
+    an archive); a story the parts do list gets a block of its own, without itself."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0  # every request a cold page: the blocks are filled each time
+    news = newsroom["sections"][0]
+    by_title = {s.title: s for s in newsroom["stories"]}
+    old = [by_title["Thời sự 7"], by_title["Thời sự 8"]]  # no tag, older than the section's part lists
+    listed = by_title["Thời sự 1"]  # no tag, among the section's newest
+    holes.forget_blocks()
+    blocks = [related_titles(client.get(story.get_absolute_url())) for story in [*old, listed]]
+    assert blocks[0] == blocks[1] == [s.title for s in related.related_stories(section_id=news.pk)]
+    assert listed.title in blocks[0] and listed.title not in blocks[2]
+    assert blocks[2] == [s.title for s in related.related_stories(section_id=news.pk, exclude=listed.pk)]
+    remembered = {query for name, query in holes._blocks if name == "related"}
+    assert remembered == {f"section={news.pk};tags=", f"exclude={listed.pk};section={news.pk};tags="}

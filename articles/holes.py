@@ -26,7 +26,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
 
 from newsroom.errors import DATABASE_ERRORS
 
@@ -107,10 +106,7 @@ def _strings(params):
 
 
 def placeholder(name, params):
-    # Nothing to escape: the name is checked (_check_name) and the query holds only letters, digits, _.-~%=;
-    if name not in _holes:
-        _check_name(name)
-    return SafeString(f"<!--hole:{name}?{_query(params)}-->")
+    return format_html("<!--hole:{}?{}-->", name, _query(params))
 
 
 def render_inline(name, params):
@@ -270,7 +266,7 @@ _blocks = {}
 
 class _Plan(NamedTuple):
     shared: tuple  # (name, query) without the left-out item
-    left_out: int | None  # the id of the item left out, if any
+    left_out: int | str | None  # the id of the item left out, if any
     parts: tuple  # ((cache key, part name, part query), ...)
 
 
@@ -284,7 +280,8 @@ def _shared(hole):
     for pair in query.split(";"):
         if pair.startswith(prefix):
             value = unquote(pair[len(prefix):])
-            left = int(value) if value.isdigit() else None
+            # Anything but an id (no placeholder of ours holds one) gets a block of its own, assembled as it says.
+            left = int(value) if value.isdigit() else value or None
         else:
             kept.append(pair)
     return (name, ";".join(kept)), left
@@ -327,7 +324,7 @@ def _block(plan, hole, got):
             if len(_blocks) >= MEMORY_SIZE:
                 _blocks.clear()
             _blocks[plan.shared] = found
-    if plan.left_out is None or plan.left_out not in found[2]:
+    if plan.left_out is None or (isinstance(plan.left_out, int) and plan.left_out not in found[2]):
         return found[1]
     # The page's own item is listed: its own block, remembered under the hole itself.
     own = _blocks.get(hole)

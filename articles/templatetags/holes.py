@@ -1,6 +1,6 @@
 """{% hole "name" key=value ... %}: a block filled in per request by the page cache (articles/holes.py)."""
 from django import template
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
 
 from .. import holes
 
@@ -25,9 +25,8 @@ def story_page_end(article_id, related_params, *, placeholders=True, preview=Fal
     def block(name, params):
         return holes.placeholder(name, params) if placeholders else holes.render_inline(name, params)
 
-    # Each piece is safe HTML already (a placeholder, a block, the beacon's format_html): joined, not escaped again.
-    return SafeString("\n".join([block("related", related_params), block("most-read", {"leave_out": article_id}),
-                                  "" if preview else beacon.script(article_id)]))
+    return format_html("{}\n{}\n{}", block("related", related_params), block("most-read", {"leave_out": article_id}),
+                       "" if preview else beacon.script(article_id))
 
 
 @register.simple_tag(takes_context=True, name="story_page_end")

@@ -192,3 +192,11 @@ def test_pages_whose_story_no_part_lists_share_one_assembled_block(client, newsr
     assert blocks[2] == [s.title for s in related.related_stories(section_id=news.pk, exclude=listed.pk)]
     remembered = {query for name, query in holes._blocks if name == "related"}
     assert remembered == {f"section={news.pk};tags=", f"exclude={listed.pk};section={news.pk};tags="}
+
+
+def test_a_left_out_value_that_is_not_an_id_gets_a_block_of_its_own():
+    """Only an id is shared: any other value (no placeholder of ours holds one) is assembled as the hole says."""
+    assert holes._plan(("related", "exclude=12;section=3;tags=4.5"))[:2] == (("related", "section=3;tags=4.5"), 12)
+    assert holes._plan(("related", "exclude=5.7;section=3;tags="))[:2] == (("related", "section=3;tags="), "5.7")
+    assert holes._plan(("related", "exclude=;section=3;tags="))[:2] == (("related", "section=3;tags="), None)
+    assert holes._plan(("most-read", "leave_out=9"))[:2] == (("most-read", ""), 9)

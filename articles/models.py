@@ -245,6 +245,11 @@ class Article(NormalizedTextMixin, models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at", "-id"], name="article_public_idx"),
             models.Index(fields=["section", "status", "-published_at", "-id"], name="article_section_idx"),
+            # The front page's newest featured story (frontpage/arrangement.py): without it, a scan of every story
+            # of the last FEATURED_MAX_AGE for the few marked featured (0.26 of the front page query's 1.0 ms at
+            # 100,000 stories).
+            models.Index(fields=["-published_at", "-id"], name="article_featured_idx",
+                         condition=models.Q(is_featured=True)),
         ]
 
     def __str__(self):

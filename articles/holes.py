@@ -309,6 +309,12 @@ def _assembled(hole, values):
     return _html(_holes[name].assemble(_params(query), values)).encode()
 
 
+def _remember(key, found):
+    if len(_blocks) >= MEMORY_SIZE:
+        _blocks.clear()
+    _blocks[key] = found
+
+
 def _block(plan, hole, got):
     """The hole's block (HTML bytes, etag) assembled from the part entries `got` (in its plan's order)."""
     signature = tuple(entry.get("token") for entry in got)
@@ -321,9 +327,7 @@ def _block(plan, hole, got):
         listed = frozenset(leave_out.listed(values)) if leave_out and html else frozenset()
         found = (signature, (html, _block_etag(html)), listed)
         if remembered and html:  # a part without a token, or one that could not be had: not remembered
-            if len(_blocks) >= MEMORY_SIZE:
-                _blocks.clear()
-            _blocks[plan.shared] = found
+            _remember(plan.shared, found)
     if plan.left_out is None or (isinstance(plan.left_out, int) and plan.left_out not in found[2]):
         return found[1]
     # The page's own item is listed: its own block, remembered under the hole itself.
@@ -333,9 +337,7 @@ def _block(plan, hole, got):
     html = _assembled(hole, [entry["value"] for entry in got])
     block = (html, _block_etag(html))
     if remembered and html:
-        if len(_blocks) >= MEMORY_SIZE:
-            _blocks.clear()
-        _blocks[hole] = (signature, block, frozenset())
+        _remember(hole, (signature, block, frozenset()))
     return block
 
 

@@ -8,6 +8,7 @@ import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+QUIET_BEFORE_FLUSH = 0.4  # seconds the live server must answer nothing before a test's tables are flushed
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -49,12 +50,20 @@ def _page_quiet_before_flush(request):
     if server is None:
         return
     # The live server answers each connection in a thread of its own (socketserver keeps them in _threads).
-    deadline = time.monotonic() + 5
+    # A moment with no thread is not enough: a beacon the browser sent as the page went may not be accepted
+    # yet (CI once flushed while one arrived, and on SQLite's shared in-memory database the flush failed).
+    # So the server must stay idle for a quiet window before the flush may run.
+    deadline = time.monotonic() + 10
+    quiet_since = time.monotonic()
     while time.monotonic() < deadline:
         busy = [thread for thread in list(getattr(server.thread.httpd, "_threads", [])) if thread.is_alive()]
-        if not busy:
+        if busy:
+            busy[0].join(timeout=0.2)
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= QUIET_BEFORE_FLUSH:
             return
-        busy[0].join(timeout=0.2)
+        else:
+            time.sleep(0.05)
 
 
 @pytest.fixture(scope="session")

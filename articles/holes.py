@@ -14,7 +14,6 @@ not the page's: a CDN copy of a page holds its blocks as they were, for at most 
 
 Outside public_page (the staff preview), the template tag renders the block in place.
 """
-import hashlib
 import logging
 import re
 import secrets
@@ -249,7 +248,9 @@ def fill(request, content, state, clock, now):
 
 
 def _block_etag(html):
-    return hashlib.md5(html, usedforsecurity=False).hexdigest()
+    from .caching import digest
+
+    return digest(html)
 
 
 # Filling a page's holes on every response, from this process's memory where it can (sizes bound both):

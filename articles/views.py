@@ -68,8 +68,7 @@ def for_teasers(queryset):
 
 def shows_teasers(request, stories):
     """The page shows these teasers (each story and its lead photo, as their stored render says)."""
-    for story in stories:
-        shows(request, *story.teaser_keys)
+    shows(request, *[key for story in stories for key in story.teaser_keys])
 
 
 # The stories of each list, from published(): scope -> the queryset of the stories of `value` at `now`.

@@ -214,7 +214,7 @@ class LayoutAdmin(admin.ModelAdmin):
         context = views.front_page_context(pins=layouts.pins_for_preview(layout),
                                            sections=list(Section.objects.values("id", "name", "slug")),
                                            now=timezone.now())
-        context.update({"preview": True, "preview_layout": layout})
+        context.update({"meta": views.home_meta(), "preview": True, "preview_layout": layout})
         response = TemplateResponse(request, "articles/home.html", context)
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex, nofollow"

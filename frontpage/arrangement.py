@@ -118,9 +118,12 @@ def arrange(*, pins, sections, now):
     subleads = [story for story in (take(slot, stories) for slot in sublead_slots()) if story]
     # "Tin mới" is the chronological river beside the lead: every newest story but the lead, sub-leads included.
     latest = [s for s in stories if s is not lead][:LATEST]
+    by_section = {}
+    for story in stories:
+        by_section.setdefault(story.section_id, []).append(story)
     blocks = []
     for section in sections:
-        own = [s for s in stories if s.section_id == section["id"]]
+        own = by_section.get(section["id"], [])
         picks = [story for story in (take(slot, own) for slot in section_slots(section["id"])) if story]
         if picks:
             # Lazy: a cut front page (frontpage/views.py) never needs it again.

@@ -17,20 +17,23 @@ TEASERS = ("lead", "latest", "sublead", "pick", "pick_small")
 
 
 def front_page_context(*, pins, sections, now):
-    """Everything home.html needs: the arranged stories with their stored teasers and the page's metadata (most
-    read is a hole)."""
+    """The arranged stories with their stored teasers: what _home_content.html needs (most read is a hole)."""
     page = arrangement.arrange(pins=pins, sections=sections, now=now)
     shown = {story.pk: story for story in [page["lead"], *page["subleads"], *page["latest"],
                                            *[s for block in page["blocks"] for s in block["stories"]]] if story}
     prerender_reads.fill_teasers(shown.values(), *TEASERS)
+    return {**page, "shown": list(shown.values())}
+
+
+def home_meta():
+    """The home page's title, description and structured data: the site state alone decides them."""
     name = seo.paper_name()
-    meta = seo.PageMeta(
+    return seo.PageMeta(
         title=_("%(paper)s - Local news and current affairs") % {"paper": name},
         description=_("The latest news from %(paper)s: current affairs, economy, society, culture, sport.") % {
             "paper": name},
         path="/", structured_data=seo.website_structured_data(),
     )
-    return {**page, "shown": list(shown.values()), "meta": meta}
 
 
 class _Mark:
@@ -65,9 +68,13 @@ def home(request):
     context = front_page_context(pins=layouts.pins_from_state(state), sections=state["sections"], now=timezone.now())
     shows(request, cachekeys.HOME, cachekeys.LATEST)
     shows_teasers(request, context["shown"])
-    meta = context["meta"]
-    # The head tags say what the site state alone decides (the paper's name): made once per state.
-    head = shell.per_state(request, ("home head",),
-                           lambda: loader.render_to_string("_head_meta.html", context, request))
-    return HttpResponse(shell.page(request, title=meta.title, head=head, json_ld=meta.json_ld,
+
+    def frame():
+        """The title, head tags and JSON-LD: what the site state alone decides (the paper's name), made once per
+        state."""
+        meta = home_meta()
+        return meta.title, loader.render_to_string("_head_meta.html", {"meta": meta}, request), meta.json_ld
+
+    title, head, json_ld = shell.per_state(request, ("home frame",), frame)
+    return HttpResponse(shell.page(request, title=title, head=head, json_ld=json_ld,
                                    content=home_content(request, context)))

@@ -8,7 +8,10 @@ class PrerenderConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        """Keep the stored renders in step with what they show (prerender/receivers.py)."""
-        from . import receivers
+        """Keep the stored renders in step with what they show (prerender/receivers.py) and with the settings."""
+        from django.core.signals import setting_changed
+
+        from . import fragments, receivers
 
         receivers.connect()
+        setting_changed.connect(fragments.forget_fingerprint, dispatch_uid="prerender.fragments.forget_fingerprint")

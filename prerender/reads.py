@@ -129,15 +129,24 @@ class _TeaserMemory:
         self.lock = threading.Lock()
         self.entries = OrderedDict()
 
-    def get(self, story_id, identity, variants):
+    def get_many(self, wanted, variants):
+        """For each (story id, render identity) of `wanted`, its entry (identity, keys shown, teasers) when this
+        memory holds that very render's teasers for every one of `variants`, else None (one lock for all)."""
+        found = []
         with self.lock:
-            entry = self.entries.get(story_id)
-            if entry is None or entry[0] != identity or not all(v in entry[2] for v in variants):
-                return None
-            self.entries.move_to_end(story_id)
-            return entry
+            entries = self.entries
+            for story_id, identity in wanted:
+                entry = entries.get(story_id)
+                if entry is None or entry[0] != identity or not entry[2].keys() >= variants:
+                    found.append(None)
+                    continue
+                entries.move_to_end(story_id)
+                found.append(entry)
+        return found
 
     def put(self, story_id, identity, shows, teasers):
+        """Remember a render's teasers; `shows` is the render's teasers_show (keys, space separated)."""
+        shows = tuple(shows.split())
         with self.lock:
             entry = self.entries.get(story_id)
             if entry is not None and entry[0] == identity:
@@ -179,9 +188,22 @@ def _teasers_rows(ids, variants):
 
 
 def _give(story, shows, teasers, variants):
-    story.teaser_keys = shows.split()
-    for variant in variants:
-        setattr(story, f"teaser_{variant}", teasers.get(variant) or _EMPTY)
+    """Give `story` its teasers (`teaser_<variant>`) and the keys they show (`teaser_keys`, a tuple shared with this
+    process's memory: read, never changed)."""
+    story.teaser_keys = shows
+    for variant, name in _names(variants):
+        setattr(story, name, teasers.get(variant) or _EMPTY)
+
+
+_attribute_names = {}
+
+
+def _names(variants):
+    """(variant, "teaser_<variant>") for each of `variants`, made once per tuple of variants."""
+    found = _attribute_names.get(variants)
+    if found is None:
+        found = _attribute_names[variants] = tuple((variant, f"teaser_{variant}") for variant in variants)
+    return found
 
 
 def _safe(teasers):
@@ -192,13 +214,13 @@ def _safe(teasers):
 def _render(story, variants):
     render = store.render_story(story.pk)
     if render is None:  # taken off since the list's query: shown as it was a moment ago, without a teaser
-        _give(story, "", {}, variants)
+        _give(story, (), {}, variants)
         return
     teasers = _safe({v: getattr(render, f"teaser_{v}") for v in fragments.TEASERS})
     if render.fingerprint == fragments.fingerprint():
         _memory.put(story.pk, (render.version, render.stamp, render.rendered_at, render.fingerprint),
                     render.teasers_show, teasers)
-    _give(story, render.teasers_show, teasers, variants)
+    _give(story, tuple(render.teasers_show.split()), teasers, variants)
 
 
 def fill_teasers(stories, *variants):
@@ -206,12 +228,16 @@ def fill_teasers(stories, *variants):
     `teaser_keys`: from this process's memory when it holds the current render's, else from the stored renders
     (one query for all); stories whose stored render is not current are rendered first (and stored)."""
     current = fragments.fingerprint()
-    wanted = []
+    needed = frozenset(variants)
+    listed_now = []
     for story in stories:
-        if not _current(story.r_version, story.version, story.r_fingerprint, story.r_stale, current):
+        if _current(story.r_version, story.version, story.r_fingerprint, story.r_stale, current):
+            listed_now.append(story)
+        else:
             _render(story, variants)
-            continue
-        entry = _memory.get(story.pk, story.render_identity(), variants)
+    wanted = []
+    remembered = _memory.get_many([(story.pk, story.render_identity()) for story in listed_now], needed)
+    for story, entry in zip(listed_now, remembered):
         if entry is None:
             wanted.append(story)
         else:
@@ -222,7 +248,7 @@ def fill_teasers(stories, *variants):
     for story in wanted:
         row = rows.get(story.pk)
         if row is None:  # taken off since the list's query
-            _give(story, "", {}, variants)
+            _give(story, (), {}, variants)
             continue
         fresh = Listed(row[:len(LISTED)])
         if not _current(fresh.r_version, fresh.version, fresh.r_fingerprint, fresh.r_stale, current):
@@ -230,5 +256,5 @@ def fill_teasers(stories, *variants):
             continue
         shows, teasers = row[len(LISTED)], _safe(dict(zip(variants, row[len(LISTED) + 1:])))
         _memory.put(story.pk, fresh.render_identity(), shows, teasers)
-        _give(story, shows, teasers, variants)
+        _give(story, tuple(shows.split()), teasers, variants)
     return stories

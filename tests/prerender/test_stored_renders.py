@@ -138,7 +138,8 @@ def test_a_template_change_renders_again_on_read_and_by_the_command(client, stor
     with_old = make_article("Bài thứ hai", section=story.section, status=Status.PUBLISHED,
                             published_at=timezone.now() - timedelta(hours=3))
     store.render_story(with_old.pk)
-    monkeypatch.setattr(fragments, "CODE_VERSION", fragments.CODE_VERSION + 1)
+    monkeypatch.setattr(fragments, "CODE_VERSION", fragments.CODE_VERSION + 1)  # a deploy: a new process
+    fragments.forget_fingerprint()
     assert store.out_of_date().count() == 2
     client.get(story.get_absolute_url())
     assert StoryRender.objects.get(pk=story.pk).fingerprint == fragments.fingerprint()
@@ -234,3 +235,13 @@ def test_the_fingerprint_is_the_same_however_the_project_folder_is_reached(setti
         assert fragments.fingerprint() == direct
     finally:
         fragments.forget_templates()
+
+
+def test_the_fingerprint_follows_a_setting_change(settings):
+    """The fingerprint is made once per process, and again when a setting a render depends on changes."""
+    before = fragments.fingerprint()
+    settings.NEWSROOM_SITE_URL = "https://baomoi.example"
+    changed = fragments.fingerprint()
+    assert changed != before
+    settings.NEWSROOM_SITE_URL = "https://baomoi.example"  # the same value again: the same fingerprint
+    assert fragments.fingerprint() == changed

@@ -515,6 +515,10 @@ NEWSROOM_STALE_IF_ERROR_SECONDS = int(env("NEWSROOM_STALE_IF_ERROR_SECONDS", "36
 # cache again. 0 = ask every time (changes made on one server show on all at once); 1 (production's default)
 # = no Redis round trip on hot pages, other servers notice a change within 1 s.
 NEWSROOM_PAGE_CACHE_LOCAL_SECONDS = float(env("NEWSROOM_PAGE_CACHE_LOCAL_SECONDS", "0"))
+# An app process sets aside what it holds from the collector's full collections once it is loaded and again after
+# this many requests (newsroom/collector.py): a warm worker's 135,000 objects cost a 50-80 ms pause now and then.
+# 0: never.
+NEWSROOM_GC_FREEZE_AFTER = int(env("NEWSROOM_GC_FREEZE_AFTER", "200"))
 # Photo uploads: the largest file and the most pixels accepted (the pixels checked from the header, before
 # decoding). A 48-megapixel phone photo passes; a decompression bomb does not.
 NEWSROOM_PHOTO_MAX_BYTES = int(env("NEWSROOM_PHOTO_MAX_BYTES", str(20 * 1024 * 1024)))

@@ -27,7 +27,6 @@ from .compiled import CompiledQuery
 from .models import Article, Author, Byline, Caption, Correction, Section, Status, Tag
 from .pagination import page_query, story_page
 from .rendering import body_with_photos, photos_shown, placed_photo_ids
-from .templatetags.holes import story_page_end
 
 # A story edited this long after it went out shows "Cập nhật" with the time of the edit.
 UPDATE_NOTICE_AFTER = timedelta(minutes=10)
@@ -212,9 +211,9 @@ def article_detail(request, section, slug):
         return redirect("articles:detail", section=story.section_slug, slug=slug, permanent=True)
     stored = story.render
     shows(request, *stored.key_list)
-    end = story_page_end(story.pk, related.hole_params(story, story.tag_ids))  # two placeholders and the view beacon
+    # The stored story ends with the related and most-read placeholders and the view beacon (prerender/fragments.py).
     return HttpResponse(shell.page(request, title=stored.title, head=stored.head, json_ld=stored.json_ld,
-                                   content=stored.story + "\n" + end, current_slug=story.section_slug))
+                                   content=stored.story, current_slug=story.section_slug))
 
 
 def placed_photos(body):

@@ -21,7 +21,7 @@ from articles import cachekeys
 
 # Bump when code (not a template or a setting) changes what a render holds: every stored render is then out
 # of date and renders again (lazily on read, and by manage.py render_stories).
-CODE_VERSION = 1
+CODE_VERSION = 2  # 2: the story ends with the page's placeholders and view beacon
 
 # What a site-wide value stands in for in a stored render (each can only come from here: story text is
 # escaped, so it cannot hold a raw "<!--" nor an unescaped quote in JSON).
@@ -87,8 +87,13 @@ def fingerprint() -> str:
     found = _fingerprints.get("current")
     if found is None:
         # The settings a render depends on: addresses, language, time zone, where files are served from.
+        # The story's end holds the view beacon: its script's and endpoint's addresses (a new beacon.js is a new
+        # hashed name) and a ticket signed with SECRET_KEY (a new key makes new tickets; only a digest is kept).
+        from mostread import beacon
+
         values = (settings.NEWSROOM_SITE_URL, settings.MEDIA_URL, settings.STATIC_URL, settings.LANGUAGE_CODE,
-                  settings.TIME_ZONE, settings.USE_TZ, settings.STORAGES, settings.TEMPLATES)
+                  settings.TIME_ZONE, settings.USE_TZ, settings.STORAGES, settings.TEMPLATES, beacon.script(0),
+                  hashlib.sha256(f"prerender fingerprint|{settings.SECRET_KEY}".encode()).hexdigest())
         raw = f"{CODE_VERSION}|{_template_digest()}|{values!r}"
         found = _fingerprints["current"] = hashlib.sha256(raw.encode()).hexdigest()[:32]
     return found
@@ -107,7 +112,15 @@ def story_keys(article, context) -> list[str]:
 
 
 def render(article) -> dict:
-    """Every stored piece of one story (fetched with articles.views.with_story_parts), as StoryRender fields."""
+    """Every stored piece of one story (fetched with articles.views.with_story_parts), as StoryRender fields.
+
+    The stored story ends with what the page shows after it (articles/templatetags/holes.py's story_page_end): the
+    placeholders of Xem thêm and Đọc nhiều, filled per response, and the view beacon with its signed ticket. They
+    depend on the story (its id, section and tags) and on what the fingerprint holds (the beacon's addresses, the
+    signing key's digest), so the story view serves the stored story as it is.
+    """
+    from articles import related
+    from articles.templatetags.holes import story_page_end
     from articles.views import story_context
 
     with translation.override(settings.LANGUAGE_CODE):
@@ -115,7 +128,8 @@ def render(article) -> dict:
         context = story_context(article, paper=paper)
         meta = context["meta"]
         head = render_to_string("_head_meta.html", {"meta": meta, "NEWSROOM_NAME": mark_safe(PAPER_MARK)})
-        story = render_to_string("articles/_story.html", context)
+        story = render_to_string("articles/_story.html", context).strip()
+        story += "\n" + story_page_end(article.pk, related.hole_params(article, [tag.pk for tag in context["tags"]]))
         lead = context["lead_caption"]
         article.lead_captions = [lead] if lead else []
         teasers = {f"teaser_{variant}": render_to_string("articles/_teaser.html", {"article": article, **options})
@@ -125,7 +139,7 @@ def render(article) -> dict:
         "title": meta.title,
         "head": head.strip(),
         "json_ld": str(meta.json_ld),
-        "story": story.strip(),
+        "story": story,
         "keys": " ".join(story_keys(article, context)),
         "teasers_show": " ".join(sorted(cachekeys.teaser_keys(article))),  # article.lead_captions set above
         **{name: html.strip() for name, html in teasers.items()},

@@ -45,10 +45,6 @@ class StoryRow:
     section_slug: str
     render: Stored | StoryRender
 
-    @property
-    def tag_ids(self) -> list[int]:
-        return [int(k[4:]) for k in self.render.key_list if k.startswith("tag-")]
-
 
 def _current(row_version, version, fingerprint, stale, current_fingerprint) -> bool:
     return row_version == version and not stale and fingerprint == current_fingerprint

@@ -245,3 +245,37 @@ def test_the_fingerprint_follows_a_setting_change(settings):
     assert changed != before
     settings.NEWSROOM_SITE_URL = "https://baomoi.example"  # the same value again: the same fingerprint
     assert fragments.fingerprint() == changed
+
+
+def test_the_stored_story_ends_with_the_page_placeholders_and_a_ticket_the_beacon_accepts(client, story):
+    """The story view serves the stored story as it is: its end holds the related and most-read placeholders
+    (for this story, section and tags) and the beacon's script with this story's ticket."""
+    from articles import holes, related
+    from mostread import beacon
+
+    client.get(story.get_absolute_url())
+    render = StoryRender.objects.get(pk=story.pk)
+    params = related.hole_params(story, list(story.tags.values_list("pk", flat=True)))
+    assert holes.placeholder("related", params) in render.story
+    assert holes.placeholder("most-read", {"leave_out": story.pk}) in render.story
+    ticket = render.story.rsplit('data-ticket="', 1)[1].split('"', 1)[0]
+    assert beacon.article_id_from(ticket) == story.pk
+
+
+def test_a_new_signing_key_makes_every_render_out_of_date(client, story, settings):
+    """Stored tickets are signed with SECRET_KEY: another key (the old one kept as a fallback meanwhile) gives
+    another fingerprint, so each story renders again with a ticket of the new key."""
+    from django.core.cache import cache
+
+    from mostread import beacon
+
+    client.get(story.get_absolute_url())
+    assert not store.out_of_date().exists()
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "another-key-for-this-test-" + "x" * 40
+    assert list(store.out_of_date()) == [story]
+    cache.clear()  # a new key comes with a restart; pages cached meanwhile keep tickets the fallback still accepts
+    page = client.get(story.get_absolute_url()).content.decode()
+    ticket = page.rsplit('data-ticket="', 1)[1].split('"', 1)[0]
+    assert ticket == beacon.ticket(story.pk)  # signed with the new key
+    assert not store.out_of_date().exists()

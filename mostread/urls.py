@@ -5,5 +5,5 @@ from . import views
 app_name = "mostread"
 
 urlpatterns = [
-    path("luot-doc/", views.count, name="count"),
+    path("", views.count, name="count")  # /luot-doc/ (newsroom/urls.py),
 ]

@@ -411,8 +411,13 @@ def is_private_request(request) -> bool:
     return user is None or user.is_authenticated
 
 
+_NO_QUERY = QueryDict()  # immutable: shared by every request without a query string
+
+
 def _declared_query(request, parameters) -> QueryDict:
     """The request's query string cut to the parameters the view declared, one value each, in a fixed order."""
+    if not request.META.get("QUERY_STRING"):
+        return _NO_QUERY
     query = QueryDict(mutable=True)
     for name in sorted(parameters):
         if name in request.GET:
@@ -492,8 +497,22 @@ def _public_headers(request, response, entry, now, built=None, etag=None):
     etag = etag or entry["etag"]
     built = max(entry["built"], built or 0)
     response["ETag"] = etag
-    response["Last-Modified"] = http_date(built)
+    response["Last-Modified"] = _http_date(int(built))
+    if not any(header in request.META for header in _CONDITIONAL_HEADERS):
+        return response  # nothing to compare (most requests): what get_conditional_response would answer
     return get_conditional_response(request, etag=etag, last_modified=int(built), response=response)
+
+
+_CONDITIONAL_HEADERS = ("HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE")
+_last_http_date = [(None, "")]  # one (seconds, text) pair, replaced whole (threads read it without a lock)
+
+
+def _http_date(seconds: int) -> str:
+    """http_date(seconds), made once per second (every page built within it shares it)."""
+    found = _last_http_date[0]
+    if found[0] != seconds:
+        found = _last_http_date[0] = (seconds, http_date(seconds))
+    return found[1]
 
 
 def _render(view, request, args, kwargs):

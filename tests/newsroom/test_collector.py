@@ -14,7 +14,21 @@ def unfrozen():
     gc.unfreeze()
 
 
-def test_the_process_freezes_once_warm_and_still_answers(db, unfrozen):
+@pytest.fixture
+def connections_kept():
+    """As Django's test client does: the handler's end-of-request signal would close the test's own database
+    connection, inside its transaction (PostgreSQL then answers nothing more: every page a 503)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_the_process_freezes_once_warm_and_still_answers(db, unfrozen, connections_kept):
     """The site's own WSGI handler, wrapped: nothing frozen before the third request, everything held after it;
     every answer is the page."""
     from django.core.handlers.wsgi import WSGIHandler
@@ -38,7 +52,7 @@ def test_the_process_freezes_once_warm_and_still_answers(db, unfrozen):
     assert statuses == ["200 OK"] * 4
 
 
-def test_zero_never_freezes(db, unfrozen):
+def test_zero_never_freezes(db, unfrozen, connections_kept):
     from django.core.handlers.wsgi import WSGIHandler
 
     never = FreezeWhenWarm(WSGIHandler(), after=0)

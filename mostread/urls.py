@@ -5,5 +5,5 @@ from . import views
 app_name = "mostread"
 
 urlpatterns = [
-    path("", views.count, name="count")  # /luot-doc/ (newsroom/urls.py),
+    path("", views.count, name="count"),  # /luot-doc/: the prefix is newsroom/urls.py's
 ]

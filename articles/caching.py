@@ -456,6 +456,14 @@ def _etag(content):
     return '"%s"' % digest(content)
 
 
+def named_by(response, identity):
+    """Say that `identity` (a tuple of what made the response's bytes, each of which changes with them) names them:
+    public_page makes the ETag from it instead of hashing the page (a stored render in the site state's shell,
+    prerender/shell.py)."""
+    response.newsroom_etag = _etag(repr(identity).encode())
+    return response
+
+
 def _filled_etag(etag, block_etags):
     """The ETag of a page filled with its blocks: from the stored page's own and its blocks' (no hash of the whole
     page per response); any change of the bytes changes one of them."""
@@ -704,7 +712,7 @@ def _public(view, request, args, kwargs):
     entry = {
         "generation": state["generation"],
         "content_type": response["Content-Type"],
-        "etag": _etag(content),
+        "etag": getattr(response, "newsroom_etag", None) or _etag(content),
         "built": now,
         "expires": (now if getattr(request, "_newsroom_not_stored", False)
                     else expiry(keys, state, now, settings.NEWSROOM_PAGE_CACHE_SECONDS)),

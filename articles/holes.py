@@ -225,13 +225,17 @@ def split(content):
 
     Placeholders of holes nobody registered stay in the static bytes, as fill leaves them.
     """
-    parts, last = [], 0
-    for match in _PATTERN.finditer(content):
-        name = match.group(1).decode()
-        if name not in _holes:
+    # bytes.find runs at memchr's speed; the pattern is tried only where a placeholder starts (the regular expression
+    # over the whole page, which has no literal prefix to skip ahead by, cost 21 us of a 17 KB story page).
+    parts, last, at = [], 0, content.find(PLACEHOLDER)
+    while at >= 0:
+        match = _PATTERN.match(content, at)
+        if match is None or match.group(1).decode() not in _holes:  # left in the static bytes, as fill leaves it
+            at = content.find(PLACEHOLDER, at + 1 if match is None else match.end())
             continue
-        parts += [content[last:match.start()], (name, match.group(2).decode())]
+        parts += [content[last:at], (match.group(1).decode(), match.group(2).decode())]
         last = match.end()
+        at = content.find(PLACEHOLDER, last)
     if not parts:
         return None
     parts.append(content[last:])

@@ -212,8 +212,10 @@ def article_detail(request, section, slug):
     stored = story.render
     shows(request, *stored.key_list)
     # The stored story ends with the related and most-read placeholders and the view beacon (prerender/fragments.py).
-    return HttpResponse(shell.page(request, title=stored.title, head=stored.head, json_ld=stored.json_ld,
-                                   content=stored.story, current_slug=story.section_slug))
+    # A render read as current is named by its identity (the ETag made from it); one rendered just now is hashed.
+    return shell.page_response(request, identity=getattr(stored, "identity", None), title=stored.title,
+                               head=stored.head, json_ld=stored.json_ld, content=stored.story,
+                               current_slug=story.section_slug)
 
 
 def placed_photos(body):

@@ -23,13 +23,18 @@ from .models import StoryRender
 
 
 class Stored:
-    """A stored render as read for the story page: its page parts only (a model instance costs more to make)."""
+    """A stored render as read for the story page: its page parts only (a model instance costs more to make).
 
-    __slots__ = ("version", "title", "head", "json_ld", "story", "keys")
+    `identity` names these very bytes (the story, its version, and the render's stamp, time and fingerprint: each
+    store moves the stamp on and sets the time, prerender/store.py): the page's ETag is made from it, not by hashing
+    the page (articles/caching.py: named_by).
+    """
 
-    def __init__(self, version, title, head, json_ld, story, keys):
-        self.version, self.title, self.head, self.json_ld, self.story, self.keys = (
-            version, title, head, json_ld, story, keys)
+    __slots__ = ("identity", "title", "head", "json_ld", "story", "keys")
+
+    def __init__(self, identity, title, head, json_ld, story, keys):
+        self.identity, self.title, self.head, self.json_ld, self.story, self.keys = (
+            identity, title, head, json_ld, story, keys)
 
     @property
     def key_list(self) -> list[str]:
@@ -57,7 +62,8 @@ def _story_query(slug, now):
     # The slug is unique: no ordering to sort by.
     return (Article.objects.published(now=now).filter(slug=slug).order_by()
             .values_list("pk", "version", "section_id", "section__slug", "render__version", "render__fingerprint",
-                         "render__stale", *[f"render__{f}" for f in STORY_FIELDS])[:1])
+                         "render__stale", "render__stamp", "render__rendered_at",
+                         *[f"render__{f}" for f in STORY_FIELDS])[:1])
 
 
 _STORY = CompiledQuery("story page", _story_query, prepare=True)
@@ -68,9 +74,9 @@ def published_story(slug) -> StoryRow | None:
     rows = _STORY.rows(using=router.db_for_read(Article), slug=slug, now=timezone.now())
     if not rows:
         return None
-    pk, version, section_id, section_slug, r_version, r_fingerprint, r_stale, *values = rows[0]
+    pk, version, section_id, section_slug, r_version, r_fingerprint, r_stale, r_stamp, r_rendered_at, *values = rows[0]
     if _current(r_version, version, r_fingerprint, r_stale, fragments.fingerprint()):
-        render = Stored(r_version, *values)
+        render = Stored((pk, r_version, r_stamp, r_rendered_at, r_fingerprint), *values)
     else:
         render = store.render_story(pk)
         if render is None:  # taken off between the two queries

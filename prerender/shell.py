@@ -12,13 +12,14 @@ new state (a section renamed, the masthead edited) gives new pieces at the next 
 """
 import threading
 
+from django.http import HttpResponse
 from django.template.loader import get_template
 from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.safestring import SafeString
 
 from articles import seo
-from articles.caching import site_state
+from articles.caching import named_by, site_state
 from masthead import identity
 
 from . import fragments
@@ -101,6 +102,15 @@ def fill_marks(html, values) -> str:
         if mark in html:
             html = html.replace(mark, value)
     return html
+
+
+def page_response(request, *, identity=None, **parts) -> HttpResponse:
+    """page(request, **parts) as a response; `identity` names the page's own parts (a stored render's, say: it changes
+    whenever they do), and with the site state's it names the page's bytes (caching.named_by)."""
+    response = HttpResponse(page(request, **parts))
+    if identity is not None:
+        named_by(response, (_generation(request), parts.get("current_slug"), identity))
+    return response
 
 
 def page(request, *, title, head="", feeds="", json_ld="", content="", current_slug=None) -> str:

@@ -279,3 +279,39 @@ def test_a_new_signing_key_makes_every_render_out_of_date(client, story, setting
     ticket = page.rsplit('data-ticket="', 1)[1].split('"', 1)[0]
     assert ticket == beacon.ticket(story.pk)  # signed with the new key
     assert not store.out_of_date().exists()
+
+
+@pytest.mark.postgres
+def test_stored_renders_are_compressed_with_lz4_where_the_server_has_it(story):
+    """The columns a cold story page reads are LZ4-compressed (prerender/migrations/0002), and a long story is
+    stored that way."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT enumvals FROM pg_settings WHERE name = 'default_toast_compression'")
+        if "lz4" not in (cursor.fetchone()[0] or []):
+            pytest.skip("this PostgreSQL was built without LZ4")
+        cursor.execute("SELECT attname, attcompression FROM pg_attribute WHERE attrelid = %s::regclass "
+                       "AND attname IN ('story', 'head', 'json_ld')", [StoryRender._meta.db_table])
+        assert dict(cursor.fetchall()) == {"story": "l", "head": "l", "json_ld": "l"}
+        Article.objects.filter(pk=story.pk).update(
+            body="".join(f"<p>Đoạn {n}: bà con bản Khuổi Ún gặt lúa sớm trước lũ.</p>" for n in range(300)))
+        store.render_story(story.pk)
+        cursor.execute(f"SELECT pg_column_compression(story) FROM {StoryRender._meta.db_table} WHERE article_id = %s",
+                       [story.pk])
+        assert cursor.fetchone()[0] == "lz4"
+
+
+def test_the_story_pages_etag_names_its_stored_render(client, story, django_capture_on_commit_callbacks):
+    """The ETag is made from the stored render's identity, not from the page's bytes: it holds while the render is
+    current, moves with a render stored again, and a render made on the spot (not yet stored) is hashed."""
+    url = story.get_absolute_url()
+    first = client.get(url)
+    assert first.status_code == 200 and client.get(url)["ETag"] == first["ETag"]
+    with django_capture_on_commit_callbacks(execute=True):
+        photo = story.captions.get().photo
+        photo.credit = "Ảnh: B"
+        photo.save()
+    again = client.get(url)
+    assert "Ảnh: B" in again.content.decode() and again["ETag"] != first["ETag"]
+    StoryRender.objects.filter(pk=story.pk).update(stale=True)
+    on_the_spot = client.get(url)
+    assert on_the_spot.status_code == 200 and on_the_spot["ETag"].startswith('"')

@@ -49,3 +49,32 @@ def test_verdict_falls_back_to_the_small_floor_when_the_same_bytes_one_was_not_m
     target = _warm_target(_result(floor_nearby_rps=1000.0))
     assert (target["measured"], target["verdict"]) == ("0.60", "MISS")
     assert "small floor measured around it" in target["note"]
+
+
+def _slice(requests, seconds=2.0, status_errors=0):
+    return {"requests": requests, "seconds": seconds, "rps": requests / seconds, "status_errors": status_errors}
+
+
+def test_verdict_is_on_the_interleaved_slices_with_the_long_run_noted():
+    """Page and floor slices taken in turn: the verdict is the ratio of their sums; the note keeps each round's ratio
+    and the long run's (bench/__main__.py: interleaved_ratio)."""
+    from bench.__main__ import interleaved_ratio
+
+    slices = {"floor": [_slice(2000), _slice(2200), _slice(1800), _slice(2000)],
+              "page": [_slice(1600), _slice(1500), _slice(1700)]}
+    interleaved = interleaved_ratio(slices)
+    assert interleaved["ratio"] == round((4800 / 6) / (8000 / 8), 3)  # 0.8
+    assert interleaved["rounds"] == [round(800 / 1050, 3), round(750 / 1000, 3), round(850 / 950, 3)]
+    target = _warm_target(_result(floor_nearby_rps=1000.0, same_bytes_nearby_rps=700.0, interleaved=interleaved))
+    assert (target["measured"], target["verdict"]) == ("0.80", "PASS")
+    assert "the long run against the floor measured around it: 0.86" in target["note"]
+    assert "0.762, 0.750, 0.895" in target["note"]
+
+
+def test_an_interleaved_slice_with_bad_statuses_is_no_pass():
+    from bench.__main__ import interleaved_ratio
+
+    slices = {"floor": [_slice(1000), _slice(1000)], "page": [_slice(1000, status_errors=3)]}
+    target = _warm_target(_result(same_bytes_nearby_rps=1000.0,
+                                  interleaved=interleaved_ratio(slices)))
+    assert target["verdict"] == "MISS" and "3 bad status" in target["note"]

@@ -44,6 +44,8 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.db import transaction
 from django.http import HttpResponse, QueryDict
 from django.utils import timezone
@@ -68,6 +70,9 @@ KEY_HEADER_MAX = 8000
 _STATE_PSEUDO_KEY = "#state"  # a purge of the site state itself (never sent to listeners)
 
 
+_settings_read = {}  # what _local_seconds read of the settings, until they change (tests)
+
+
 def _local_seconds():
     """How long this process trusts its own copy of the site state and hot pages (the second level).
 
@@ -75,9 +80,18 @@ def _local_seconds():
     server at once; 1 (production's default) saves the round trip to Redis on hot pages, at the price of up to
     one second before another server notices a change (its own show at once).
     """
-    if settings.CACHES["default"]["BACKEND"].endswith("DummyCache"):
-        return 0  # caching turned off on purpose: no copy in memory either
-    return settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS
+    seconds = _settings_read.get("local_seconds")
+    if seconds is None:
+        # Caching turned off on purpose: no copy in memory either.
+        seconds = _settings_read["local_seconds"] = (
+            0 if settings.CACHES["default"]["BACKEND"].endswith("DummyCache")
+            else settings.NEWSROOM_PAGE_CACHE_LOCAL_SECONDS)
+    return seconds
+
+
+@receiver(setting_changed)
+def _forget_settings_read(**kwargs):
+    _settings_read.clear()
 
 
 LOCAL_PAGES = 500
@@ -205,7 +219,8 @@ def expiry(keys, state, now, seconds):
 
 
 class _LocalCache:
-    """The optional per-process level: the last site state seen and the most used pages and blocks (LRU)."""
+    """The optional per-process level: the last site state seen, the purge clock last read, and the most used pages
+    and blocks (LRU)."""
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -213,6 +228,7 @@ class _LocalCache:
 
     def clear(self):
         self.state, self.checked, self.pages = None, 0.0, OrderedDict()
+        self.clock, self.clock_read = None, 0.0
 
     def fresh_state(self, now, seconds):
         state = self.state
@@ -220,27 +236,39 @@ class _LocalCache:
             return state
         return None
 
-    def remember_state(self, state, now):
+    def remember_state(self, state, now, clock=None):
         with self.lock:
             if self.state is None or state["generation"] != self.state["generation"]:
                 self.pages = OrderedDict()
             self.state, self.checked = state, now
+            if clock is not None:
+                self.clock, self.clock_read = clock, now
+
+    def saw_clock(self, clock, now):
+        """The shared cache's purge clock as just read (with the site state, or with blocks' parts)."""
+        with self.lock:
+            self.clock, self.clock_read = clock, now
 
     def page(self, key, now, seconds):
-        """An entry fetched from the shared cache less than `seconds` ago (a purge elsewhere shows after that)."""
+        """An entry fetched from the shared cache less than `seconds` ago (a purge elsewhere shows after that); or,
+        for one fetched with the purge clock, while the clock read less than `seconds` ago is still that one (no
+        purge anywhere since it was fetched)."""
         with self.lock:
             found = self.pages.get(key)
             if found is None:
                 return None
-            if now - found[1] >= seconds:
+            entry, fetched, clock = found
+            if now - fetched >= seconds and not (
+                    clock is not None and clock == self.clock and now - self.clock_read < seconds):
                 del self.pages[key]
                 return None
             self.pages.move_to_end(key)
-            return found[0]
+            return entry
 
-    def remember_page(self, key, entry, now):
+    def remember_page(self, key, entry, now, clock=None):
+        """Keep `entry`, fetched `now`; `clock`: the purge clock read with it (or before the data it was made from)."""
         with self.lock:
-            self.pages[key] = (entry, now)
+            self.pages[key] = (entry, now, clock)
             self.pages.move_to_end(key)
             while len(self.pages) > LOCAL_PAGES:
                 self.pages.popitem(last=False)
@@ -248,7 +276,7 @@ class _LocalCache:
     def forget(self, keys):
         """Drop the entries showing any of `keys` (this process's own purge shows at once)."""
         with self.lock:
-            for cache_key in [k for k, (entry, _) in self.pages.items() if keys & set(entry.get("keys", ()))]:
+            for cache_key in [k for k, (entry, *_) in self.pages.items() if keys & set(entry.get("keys", ()))]:
                 del self.pages[cache_key]
 
 
@@ -605,7 +633,7 @@ def _look_up(request, key, local_only=False):
             state = site_state(request)
         entry = found.get(key)
         if local_seconds:
-            _local.remember_state(state, now)
+            _local.remember_state(state, now, clock)
             if entry is not None:
                 _local.remember_page(key, entry, now)
     lookup.entry, lookup.state, lookup.clock = entry, state, clock

@@ -190,15 +190,19 @@ def _fetch_parts(wanted, state, clock, now):
     if not asked:
         return entries
     fetched = cache.get_many(asked + [cacheindex.CLOCK_KEY])
+    fetched_clock = cacheindex.clock_of(fetched)
+    if local_seconds:
+        _local.saw_clock(fetched_clock, now)
     if clock is None:
-        clock = cacheindex.clock_of(fetched)  # read before any data a part is rendered from
+        clock = fetched_clock  # read before any data a part is rendered from
     missing = {}
     for key in asked:
         entry = fetched.get(key)
         if _usable(entry, state, now):
             entries[key] = entry
             if local_seconds:
-                _local.remember_page(key, entry, now)
+                # Kept while the clock stays where it was when the part was read (no purge since, anywhere).
+                _local.remember_page(key, entry, now, fetched_clock)
         else:
             missing.setdefault(wanted[key][0], []).append(key)
     for name, keys in missing.items():
@@ -215,7 +219,7 @@ def _fetch_parts(wanted, state, clock, now):
         for key, (value, part_keys) in zip(keys, rendered):
             entry, kept = _store_part(name, wanted[key][1], value, part_keys, state, now, clock, started)
             if kept and local_seconds:
-                _local.remember_page(key, entry, now)
+                _local.remember_page(key, entry, now, clock)
             entries[key] = entry
     return entries
 

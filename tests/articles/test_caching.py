@@ -445,3 +445,26 @@ def test_every_public_route_goes_through_the_page_cache():
     routes = dict(public_routes())
     assert {"", "tim-kiem/", "robots.txt", "<slug:section>/<slug:slug>/"} <= set(routes)
     assert [route for route, view in routes.items() if not hasattr(view, "public_page_parameters")] == []
+
+
+def test_a_local_part_is_kept_past_its_second_while_the_purge_clock_stands_still():
+    """A block's part read with the purge clock is kept by this process for as long as the clock, read again at least
+    every NEWSROOM_PAGE_CACHE_LOCAL_SECONDS, has not moved (no purge anywhere since); an entry read without it goes
+    after that second, and any move of the clock drops the part at once."""
+    from articles.caching import _LocalCache
+
+    local = _LocalCache()
+    part, page = {"value": "khối", "keys": ["tag-1"]}, {"content": b"trang", "keys": ["story-1"]}
+    local.remember_page("part", part, now=100.0, clock=7)
+    local.remember_page("page", page, now=100.0)
+    local.saw_clock(7, now=101.5)
+    assert local.page("part", now=102.0, seconds=1) is part  # read 2 s ago, the clock confirmed 0.5 s ago
+    assert local.page("page", now=102.0, seconds=1) is None
+    assert local.page("part", now=102.6, seconds=1) is None  # the clock not read for over a second: gone
+    local.remember_page("part", part, now=103.0, clock=7)
+    local.saw_clock(8, now=103.2)  # a purge somewhere
+    assert local.page("part", now=103.5, seconds=1) is part  # still within its own second
+    assert local.page("part", now=104.1, seconds=1) is None
+    local.remember_page("part", part, now=105.0, clock=8)
+    local.forget({"tag-1"})  # this process's own purge: at once
+    assert local.page("part", now=105.1, seconds=1) is None

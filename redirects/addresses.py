@@ -65,21 +65,26 @@ def _match(path: str):
 
 def story_at(path: str):
     """The story `path` shows (any status; the page itself redirects a wrong section to the right one), or None."""
+    from articles import views
+
     match = _match(path)
-    if match is None or match.namespace != "articles" or match.url_name != "detail":
+    if match is None or match.func is not views.article_detail:  # by its view: a story has two routes (newsroom/urls.py)
         return None
     return Article.objects.filter(slug=match.kwargs["slug"]).first()
 
 
 def page_exists(path: str) -> bool:
     """Whether the site has a page at `path` (in any state): a story, a section, an author, a tag, or a fixed page."""
+    from articles import views
     from articles.models import Author, Section, Tag
 
     match = _match(path)
     if match is None:
         return False
-    pages = {"detail": Article, "section": Section, "author": Author, "tag": Tag}
-    model = pages.get(match.url_name) if match.namespace == "articles" else None
+    # By the view: story and section pages have two routes each (newsroom/urls.py, articles/urls.py).
+    pages = {views.article_detail: Article, views.section_detail: Section, views.author_detail: Author,
+             views.tag_detail: Tag}
+    model = pages.get(match.func)
     if model is None:
         return True
     return model.objects.filter(slug=match.kwargs["slug"]).exists()

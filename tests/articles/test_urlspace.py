@@ -38,3 +38,29 @@ def test_a_fixed_path_after_the_section_pattern_fails_the_check(settings):
     errors = urlspace.check_url_space()
     assert [error.id for error in errors] == ["newsroom.E001"]
     assert "/trang-nhat/" in errors[0].msg and "<slug:slug>/" in errors[0].msg
+
+
+@pytest.mark.parametrize("path, view", [
+    ("/thoi-su/le-hoi-long-tong/", "article_detail"),
+    ("/thoi-su/", "section_detail"),
+    ("/tac-gia/nong-vui/", "author_detail"),
+    ("/chu-de/dai-hoi/", "tag_detail"),
+    ("/rss/thoi-su/", None),
+    ("/tim-kiem/", "search"),
+    ("/luot-doc/", None),
+])
+def test_story_and_section_paths_are_answered_first_and_fixed_paths_still_reach_their_own(path, view):
+    """The story and section routes at the top of the URL conf (urlspace.SectionSpaceRoute) take only paths whose
+    first segment no fixed path uses: every other path resolves as it did with them at the end."""
+    from django.urls import resolve
+
+    from articles import views
+
+    match = resolve(path)
+    if view is None:
+        assert match.func not in (views.article_detail, views.section_detail)
+    else:
+        assert match.func is getattr(views, view)
+    assert resolve("/quan-tri/").app_name == "admin"
+    api = resolve("/api/v1/sections/")
+    assert api.func not in (views.article_detail, views.section_detail)

@@ -484,11 +484,11 @@ def _etag(content):
     return '"%s"' % digest(content)
 
 
-def named_by(response, identity):
-    """Say that `identity` (a tuple of what made the response's bytes, each of which changes with them) names them:
+def named_by(response, identity: str):
+    """Say that `identity` (what made the response's bytes, written out: it changes whenever they do) names them:
     public_page makes the ETag from it instead of hashing the page (a stored render in the site state's shell,
     prerender/shell.py)."""
-    response.newsroom_etag = _etag(repr(identity).encode())
+    response.newsroom_etag = _etag(identity.encode())
     return response
 
 

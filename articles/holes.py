@@ -279,8 +279,20 @@ class _Plan(NamedTuple):
     parts: tuple  # ((cache key, part name, part query), ...)
 
 
+_shares = {}
+
+
 def _shared(hole):
-    """(the hole without its left-out item, that item's id or None)."""
+    """(the hole without its left-out item, that item's id or None), parsed once per hole."""
+    found = _shares.get(hole)
+    if found is None:
+        if len(_shares) >= MEMORY_SIZE:
+            _shares.clear()
+        found = _shares[hole] = _parse_shared(hole)
+    return found
+
+
+def _parse_shared(hole):
     name, query = hole
     leave_out = _holes[name].leave_out
     if leave_out is None:
@@ -354,6 +366,7 @@ def forget_blocks():
     """Empty this process's memory of plans and assembled blocks (a part's registration changed, say)."""
     _plans.clear()
     _blocks.clear()
+    _shares.clear()
 
 
 def fill_parts(parts, state, clock, now):

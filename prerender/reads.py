@@ -25,9 +25,9 @@ from .models import StoryRender
 class Stored:
     """A stored render as read for the story page: its page parts only (a model instance costs more to make).
 
-    `identity` names these very bytes (the story, its version, and the render's stamp, time and fingerprint: each
-    store moves the stamp on and sets the time, prerender/store.py): the page's ETag is made from it, not by hashing
-    the page (articles/caching.py: named_by).
+    `identity` names these very bytes ("story:version:stamp:render time:fingerprint": each store moves the stamp on
+    and sets the time, prerender/store.py): the page's ETag is made from it, not by hashing the page
+    (articles/caching.py: named_by).
     """
 
     __slots__ = ("identity", "title", "head", "json_ld", "story", "keys")
@@ -76,7 +76,7 @@ def published_story(slug) -> StoryRow | None:
         return None
     pk, version, section_id, section_slug, r_version, r_fingerprint, r_stale, r_stamp, r_rendered_at, *values = rows[0]
     if _current(r_version, version, r_fingerprint, r_stale, fragments.fingerprint()):
-        render = Stored((pk, r_version, r_stamp, r_rendered_at, r_fingerprint), *values)
+        render = Stored(f"{pk}:{r_version}:{r_stamp}:{r_rendered_at.timestamp()}:{r_fingerprint}", *values)
     else:
         render = store.render_story(pk)
         if render is None:  # taken off between the two queries

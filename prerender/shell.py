@@ -49,8 +49,10 @@ def _shell(request, current_slug):
     found = _pieces.get((generation, current_slug))
     if found is None:
         paper = identity.current(request)
+        # The last item names what the shell's pieces and values were made from (page_response's ETags start with it).
         found = (_cut(request, current_slug), paper.paper_name,
-                 fragments.site_values(paper.paper_name, seo.publisher()))
+                 fragments.site_values(paper.paper_name, seo.publisher()),
+                 repr((generation, get_language(), current_slug)))
         with _lock:
             if any(key[0] != generation for key in _pieces):
                 _pieces.clear()
@@ -109,13 +111,13 @@ def page_response(request, *, identity=None, **parts) -> HttpResponse:
     whenever they do), and with the site state's it names the page's bytes (caching.named_by)."""
     response = HttpResponse(page(request, **parts))
     if identity is not None:
-        named_by(response, (_generation(request), parts.get("current_slug"), identity))
+        named_by(response, f"{_shell(request, parts.get('current_slug'))[3]}|{identity}")
     return response
 
 
 def page(request, *, title, head="", feeds="", json_ld="", content="", current_slug=None) -> str:
     """A whole public page: the shell with the page's own parts (HTML, already escaped) in place."""
-    pieces, paper_name, values = _shell(request, current_slug)
+    pieces, paper_name, values, _made_from = _shell(request, current_slug)
     script = f'<script type="application/ld+json">{fill_marks(json_ld, values)}</script>' if json_ld else ""
     parts = [escape(seo.title_with_paper(title, paper_name)), fill_marks(head, values), feeds, script, content]
     out = [pieces[0]]

@@ -206,6 +206,22 @@ def site_state(request=None):
     return state
 
 
+_section_slugs = {}  # (generation, built) -> {section id: slug}, for the last site state seen
+
+
+def section_slugs(request=None) -> dict:
+    """{section id: slug} of the site state's menu (made once per state). Up to NEWSROOM_PAGE_CACHE_LOCAL_SECONDS old
+    on a server that did not make the change: decide nothing lasting (a permanent redirect) on it alone."""
+    state = site_state(request)
+    key = (state.get("generation"), state.get("built"))
+    found = _section_slugs.get(key)
+    if found is None:
+        found = {section["id"]: section["slug"] for section in state["sections"]}
+        _section_slugs.clear()
+        _section_slugs[key] = found
+    return found
+
+
 def expiry(keys, state, now, seconds):
     """When an entry showing `keys`, stored now for `seconds`, must go: at the first scheduled change it shows."""
     expires = now + seconds

@@ -208,14 +208,17 @@ def article_detail(request, section, slug):
             return gone(request)
         raise Http404(_("There is no such story."))
     if story.section_slug != section:
-        return redirect("articles:detail", section=story.section_slug, slug=slug, permanent=True)
+        # A permanent redirect on the database's word, not on a site state a second old (a section just renamed).
+        current = prerender_reads.section_slug_now(story.section_id)
+        if current != section:
+            return redirect("articles:detail", section=current, slug=slug, permanent=True)
     stored = story.render
     shows(request, *stored.key_list)
     # The stored story ends with the related and most-read placeholders and the view beacon (prerender/fragments.py).
     # A render read as current is named by its identity (the ETag made from it); one rendered just now is hashed.
     return shell.page_response(request, identity=getattr(stored, "identity", None), title=stored.title,
                                head=stored.head, json_ld=stored.json_ld, content=stored.story,
-                               current_slug=story.section_slug)
+                               current_slug=section)
 
 
 def placed_photos(body):

@@ -15,8 +15,9 @@ from django.db import router
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from articles.caching import section_slugs
 from articles.compiled import CompiledQuery
-from articles.models import Article
+from articles.models import Article, Section
 
 from . import fragments, store
 from .models import StoryRender
@@ -61,7 +62,7 @@ STORY_FIELDS = ["title", "head", "json_ld", "story", "keys"]
 def _story_query(slug, now):
     # The slug is unique: no ordering to sort by.
     return (Article.objects.published(now=now).filter(slug=slug).order_by()
-            .values_list("pk", "version", "section_id", "section__slug", "render__version", "render__fingerprint",
+            .values_list("pk", "version", "section_id", "render__version", "render__fingerprint",
                          "render__stale", "render__stamp", "render__rendered_at",
                          *[f"render__{f}" for f in STORY_FIELDS])[:1])
 
@@ -74,14 +75,22 @@ def published_story(slug) -> StoryRow | None:
     rows = _STORY.rows(using=router.db_for_read(Article), slug=slug, now=timezone.now())
     if not rows:
         return None
-    pk, version, section_id, section_slug, r_version, r_fingerprint, r_stale, r_stamp, r_rendered_at, *values = rows[0]
+    pk, version, section_id, r_version, r_fingerprint, r_stale, r_stamp, r_rendered_at, *values = rows[0]
     if _current(r_version, version, r_fingerprint, r_stale, fragments.fingerprint()):
         render = Stored(f"{pk}:{r_version}:{r_stamp}:{r_rendered_at.timestamp()}:{r_fingerprint}", *values)
     else:
         render = store.render_story(pk)
         if render is None:  # taken off between the two queries
             return None
+    # The section's slug from the site state's menu (no join: 202 -> 180 us for the query, best of six rounds); a
+    # section the state does not list yet is read.
+    section_slug = section_slugs().get(section_id) or section_slug_now(section_id)
     return StoryRow(pk=pk, section_id=section_id, section_slug=section_slug, render=render)
+
+
+def section_slug_now(section_id) -> str | None:
+    """The section's slug as the database has it (the site state's may be a second old on another server)."""
+    return Section.objects.filter(pk=section_id).values_list("slug", flat=True).first()
 
 
 # --- Lists: the stories' places, then their teasers from this process's memory or the stored renders ---------

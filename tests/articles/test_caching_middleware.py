@@ -166,3 +166,20 @@ def test_a_hits_cache_control_is_what_patch_cache_control_writes(client, publish
                         stale_if_error=settings.NEWSROOM_STALE_IF_ERROR_SECONDS,
                         stale_while_revalidate=settings.NEWSROOM_STALE_SECONDS)
     assert client.get(url)["Cache-Control"] == expected["Cache-Control"]
+
+
+def test_a_story_under_its_sections_new_slug_is_served_while_this_servers_state_still_has_the_old(
+        client, published_article, local_level, settings):
+    """The story page takes its section's slug from the site state, which another server's rename reaches a second
+    later: meanwhile the new address is served, not sent back to the old one for good (the redirect asks the
+    database)."""
+    from articles.models import Section
+
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0  # every request reaches the view
+    old = published_article.get_absolute_url()
+    assert client.get(old).status_code == 200  # this process now holds the site state
+    Section.objects.filter(pk=published_article.section_id).update(slug="thoi-su-moi")  # no purge reaches us yet
+    new = f"/thoi-su-moi/{published_article.slug}/"
+    assert client.get(new).status_code == 200
+    wrong = client.get(f"/khong-phai/{published_article.slug}/")
+    assert wrong.status_code == 301 and wrong["Location"] == new

@@ -10,9 +10,10 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         """Wire the app's signal handlers, revisions and checks, here rather than as a side effect of an import."""
         from django.core import checks
+        from django.core.signals import setting_changed
         from django.db.models.signals import post_migrate, pre_save
 
-        from . import cachekeys, models, photouses, related, revisions, richtext, roles, search, urlspace
+        from . import caching, cachekeys, models, photouses, related, revisions, richtext, roles, search, urlspace
 
         # After auth's own post_migrate handler has made the permissions: a permission added to a role reaches
         # databases migrated before it was added.
@@ -24,6 +25,8 @@ class ArticlesConfig(AppConfig):
         revisions.register_models()
         # The public page cache purges, by key, what each change to what the public sees changes.
         cachekeys.listen_for_changes()
+        # The page cache reads a few settings once (tests change them).
+        setting_changed.connect(caching.forget_settings_read, dispatch_uid="articles.caching.forget_settings_read")
         # Xem thêm: a block filled into story pages per request, purged with its section's and tags' lists.
         related.register()
         # Fixed paths are routed before the section pattern that would answer them first.

@@ -44,8 +44,6 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.db import transaction
 from django.http import HttpResponse, QueryDict
 from django.utils import timezone
@@ -89,8 +87,8 @@ def _local_seconds():
     return seconds
 
 
-@receiver(setting_changed)
-def _forget_settings_read(**kwargs):
+def forget_settings_read(**kwargs):
+    """Read the settings again (connected to setting_changed in articles/apps.py)."""
     _settings_read.clear()
 
 

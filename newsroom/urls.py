@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import URLPattern, include, path, re_path
+from django.urls import include, path, re_path
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from articles import sitemaps as newsroom_sitemaps
-from articles.urlspace import SectionSpaceRoute
+from articles import urls as articles_urls
 from api import urls as api_urls
 from articles.admin.view_on_site import guarded_shortcut
 from articles import views as public_views
@@ -16,10 +16,8 @@ admin.site.site_title = _("Newsroom")
 admin.site.index_title = _("Content administration")
 
 urlpatterns = [
-    # Story and section pages answered first, for first segments that are no fixed path's (articles/urlspace.py);
-    # their named routes, for reverse(), are in articles/urls.py.
-    URLPattern(SectionSpaceRoute("<slug:section>/<slug:slug>/"), public_views.article_detail),
-    URLPattern(SectionSpaceRoute("<slug:slug>/"), public_views.section_detail),
+    # Story and section pages answered first, for first segments that are no fixed path's (articles/urls.py).
+    *articles_urls.first_routes,
     # Ahead of the admin's own "view on site" route (same path), which would show any story's slug to any staff.
     path(f"{settings.ADMIN_PATH}r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(guarded_shortcut)),
     # The photo library moved from the articles app to its own: bookmarks to its old admin addresses still work.

@@ -109,15 +109,20 @@ def fill_marks(html, values) -> str:
 def page_response(request, *, identity=None, **parts) -> HttpResponse:
     """page(request, **parts) as a response; `identity` names the page's own parts (a stored render's, say: it changes
     whenever they do), and with the site state's it names the page's bytes (caching.named_by)."""
-    response = HttpResponse(page(request, **parts))
+    shell = _shell(request, parts.get("current_slug"))
+    response = HttpResponse(_assemble(shell, **parts))
     if identity is not None:
-        named_by(response, f"{_shell(request, parts.get('current_slug'))[3]}|{identity}")
+        named_by(response, f"{shell[3]}|{identity}")
     return response
 
 
-def page(request, *, title, head="", feeds="", json_ld="", content="", current_slug=None) -> str:
+def page(request, *, current_slug=None, **parts) -> str:
     """A whole public page: the shell with the page's own parts (HTML, already escaped) in place."""
-    pieces, paper_name, values, _made_from = _shell(request, current_slug)
+    return _assemble(_shell(request, current_slug), **parts)
+
+
+def _assemble(shell, *, title, head="", feeds="", json_ld="", content="", current_slug=None) -> str:
+    pieces, paper_name, values, _made_from = shell
     script = f'<script type="application/ld+json">{fill_marks(json_ld, values)}</script>' if json_ld else ""
     parts = [escape(seo.title_with_paper(title, paper_name)), fill_marks(head, values), feeds, script, content]
     out = [pieces[0]]

@@ -1,6 +1,7 @@
 """The editor's path through the trash, in headless Chromium: delete a story, find it in Thùng rác, restore it."""
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from articles.models import Article, Status
 from tests.e2e.test_workflow_browser import newsroom, sign_in  # noqa: F401 - fixture
@@ -31,6 +32,7 @@ def test_editor_deletes_then_restores_a_story(live_server, newsroom, page, scree
     page.select_option("select[name=action]", "restore_selected")
     screenshot("trash")
     page.click("button[name=index]")
-    assert "Đã khôi phục bài “Bản tin trùng lặp”" in page.locator(".messagelist").inner_text()
+    # Waits for the answer's message (read at once, it could be the page still showing, before the post came back).
+    expect(page.locator(".messagelist")).to_contain_text("Đã khôi phục bài “Bản tin trùng lặp”")
     restored = Article.objects.get(pk=article.pk)
     assert restored.trashed_at is None and restored.status == Status.REVIEW
